@@ -1,0 +1,86 @@
+"""Noticing that files changed on disk, off the request path.
+
+A daemon thread compares a cheap signature of the files (``stat`` results) every few seconds and
+calls back when it changes, so requests never pay for the check. Used for the rules and the GeoIP
+database, which lawyers and ``geoipupdate`` replace while the site serves.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+logger = logging.getLogger("geonotice")
+
+Signature = tuple[tuple[str, int, int, int], ...]
+
+
+def file_signature(paths: Iterable[Path]) -> Signature:
+    """What changes when any of ``paths`` is edited, replaced, renamed over, or removed.
+
+    ``stat`` follows symlinks, so swapping a symlinked directory (a Kubernetes ConfigMap update)
+    changes the inode even when sizes and times happen to match.
+    """
+    signature = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            signature.append((str(path), -1, -1, -1))
+        else:
+            signature.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(signature)
+
+
+class FileWatcher:
+    """Calls ``on_change`` from a daemon thread whenever ``signature()`` returns something new.
+
+    ``on_change`` runs on the watcher thread; it must swap in new state atomically (one attribute
+    assignment) and must not raise. Exceptions are logged and the watcher keeps going.
+    """
+
+    def __init__(
+        self,
+        signature: Callable[[], object],
+        on_change: Callable[[], None],
+        *,
+        interval: float = 2.0,
+        name: str = "geonotice-watcher",
+    ) -> None:
+        self._signature = signature
+        self._on_change = on_change
+        self._interval = interval
+        self._name = name
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last = signature()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def check(self) -> bool:
+        """Compare once now; returns whether a change was seen (and handled)."""
+        current = self._signature()
+        if current == self._last:
+            return False
+        self._last = current
+        try:
+            self._on_change()
+        except Exception:  # a watcher that dies silently would freeze the rules forever
+            logger.exception("%s: reloading after a change failed", self._name)
+        return True
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            self.check()

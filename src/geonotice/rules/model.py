@@ -1,0 +1,169 @@
+"""The rules as loaded and validated: frozen values, shared by the engine, the injector and the tools.
+
+Everything here is plain data. The YAML format they come from is described in ``schema.py`` and
+``docs/rules.md``; turning files into these values is ``validate.py``'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class PlacementKind(StrEnum):
+    """Where on a page a notice goes (the names lawyers write in the rules)."""
+
+    BODY_START = "start-of-body"  # right after the <body ...> start tag
+    BODY_END = "end-of-body"  # right before </body>
+    ARTICLE_START = "start-of-article"  # right after the first <article ...> start tag
+    ELEMENT = "element"  # right after the start tag of the element with a given id
+    MARKER = "marker"  # in place of a marker comment <!-- geonotice: NAME -->
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    kind: PlacementKind
+    target: str | None = None  # the element id, or the marker name
+
+
+# When a page lacks the requested placement point, the notice goes here instead (and it is logged and
+# counted): a reader who must see a notice sees it, even on a page that does not match its template.
+FALLBACK_PLACEMENT = Placement(PlacementKind.BODY_END)
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """A named set of regions: ``regions`` and the regions of ``includes``, minus ``excludes``."""
+
+    name: str
+    regions: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    description: str = ""
+    source: str = ""  # "path:line" of its definition, for explanations
+
+
+@dataclass(frozen=True, slots=True)
+class PageMatch:
+    """Which responses a notice covers. Paths are globs: ``*`` stays within a path segment, ``**``
+    crosses segments. An empty ``hosts`` means every host."""
+
+    paths: tuple[str, ...] = ("/**",)
+    exclude_paths: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    content_types: tuple[str, ...] = ("text/html",)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """When a notice is in force: ``start`` inclusive, ``end`` exclusive, both aware UTC datetimes."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    def contains(self, at: dt.datetime) -> bool:
+        return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeMetadata:
+    """What lawyers record about a notice. It never reaches readers."""
+
+    legal_basis: str = ""
+    owner: str = ""
+    last_reviewed: dt.date | None = None
+    reference_url: str = ""
+
+
+def _frozen_texts(texts: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(texts))
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notice: who gets it, on which pages, where on the page, and its text per language.
+
+    ``texts`` maps a language tag (``en``, ``ru``, ``pt-BR``) to HTML that passed validation against
+    the allowed subset. Notices sort by ``priority`` (higher first), then by ``id``.
+    """
+
+    id: str
+    jurisdictions: tuple[str, ...]
+    texts: Mapping[str, str]
+    default_language: str
+    title: str = ""
+    placement: Placement = Placement(PlacementKind.BODY_START)
+    pages: PageMatch = PageMatch()
+    window: Window = Window()
+    priority: int = 0
+    metadata: NoticeMetadata = NoticeMetadata()
+    source: str = ""  # "path:line" of its definition, for explanations
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "texts", _frozen_texts(self.texts))
+
+    def language_for(self, preferences: Sequence[str]) -> str:
+        """The first preferred language this notice has text in, else its default language.
+
+        A preference matches exactly (``pt-BR``) or by its primary subtag (``pt-BR`` finds ``pt``).
+        """
+        for wanted in preferences:
+            wanted = wanted.strip()
+            if not wanted:
+                continue
+            for candidate in (wanted, wanted.split("-", 1)[0]):
+                for language in self.texts:
+                    if language.lower() == candidate.lower():
+                        return language
+        return self.default_language
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRule:
+    """A page's language given by its path: pages under ``prefix`` are in ``language``."""
+
+    prefix: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """A whole, validated rules version: what the engine compiles and the middleware serves."""
+
+    jurisdictions: Mapping[str, Jurisdiction]
+    notices: tuple[Notice, ...]
+    unknown_readers: tuple[str, ...] = ()  # notice ids for readers whose region is unknown
+    anonymous_readers: tuple[str, ...] = ()  # notice ids for readers on an anonymity network
+    page_languages: tuple[LanguageRule, ...] = ()
+    sources: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "jurisdictions", MappingProxyType(dict(self.jurisdictions)))
+
+    def notice(self, notice_id: str) -> Notice | None:
+        for notice in self.notices:
+            if notice.id == notice_id:
+                return notice
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The notices one reader gets on one page, in display order.
+
+    ``page_language`` is the page's language as the rules' path prefixes give it, if any; the
+    injector prefers the page's own ``<html lang>`` over it.
+    """
+
+    notices: tuple[Notice, ...] = ()
+    page_language: str | None = None
+
+    def for_media_type(self, media_type: str) -> tuple[Notice, ...]:
+        """The notices that apply to a response of this media type (``text/html``, no parameters)."""
+        return tuple(n for n in self.notices if media_type in n.pages.content_types)
+
+
+NO_NOTICES = Decision()
