@@ -165,5 +165,25 @@ class Decision:
         """The notices that apply to a response of this media type (``text/html``, no parameters)."""
         return tuple(n for n in self.notices if media_type in n.pages.content_types)
 
+    def texts(self, preferences: Sequence[str] | None = None) -> tuple[NoticeText, ...]:
+        """Each notice with the text to show: in the first of ``preferences`` it has (by default
+        the page's language), else in its default language."""
+        if preferences is None:
+            preferences = (self.page_language,) if self.page_language else ()
+        chosen = []
+        for notice in self.notices:
+            language = notice.language_for(preferences)
+            chosen.append(NoticeText(notice, language, notice.texts[language]))
+        return tuple(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeText:
+    """A notice with the language chosen for one page, and its HTML in that language."""
+
+    notice: Notice
+    language: str
+    html: str
+
 
 NO_NOTICES = Decision()

@@ -1,0 +1,112 @@
+"""Path and host patterns, as lawyers write them in ``pages``: checked, then compiled to regexes.
+
+Path patterns match the request path only (never the query string): ``*`` is any text within one
+segment, ``**`` any text across segments, ``?`` one character within a segment, ``{en,ru}`` one
+of the choices. A pattern that can never match a path is an error, not a silent no-op, because a
+notice that silently reaches nobody is the failure lawyers fear most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_QUERY = re.compile(r"\?[^/]*[=&]")
+_HOST = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+
+
+def glob_problem(glob: str) -> str | None:
+    """Why ``glob`` can never match a request path (or is malformed), or ``None`` if it can."""
+    if not glob:
+        return "an empty path pattern matches no page"
+    if not glob.startswith("/"):
+        return f"page paths start with '/' (did you mean {'/' + glob!r}?)"
+    if "#" in glob:
+        return "'#...' fragments stay in the browser and never reach the server"
+    if _QUERY.search(glob):
+        return "query strings ('?page=2') are not part of the path: match the path alone"
+    if "//" in glob:
+        return "request paths never contain '//'"
+    if glob != glob.strip():
+        return "the pattern starts or ends with a space"
+    depth = 0
+    for char in glob:
+        if char == "{":
+            depth += 1
+            if depth > 1:
+                return "choices '{...}' cannot be nested"
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return "'}' without a matching '{'"
+    if depth:
+        return "'{' without a matching '}'"
+    return None
+
+
+def _translate(glob: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "{":
+            end = glob.index("}", i)
+            choices = glob[i + 1 : end].split(",")
+            out.append("(?:" + "|".join(_translate(choice) for choice in choices) + ")")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def compile_globs(globs: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any of ``globs`` in full (``None`` for no globs).
+
+    Raises:
+        ValueError: a glob is malformed (``glob_problem`` says why); validated rules never are.
+    """
+    parts = []
+    for glob in globs:
+        problem = glob_problem(glob)
+        if problem is not None:
+            raise ValueError(f"{glob!r}: {problem}")
+        parts.append(_translate(glob))
+    if not parts:
+        return None
+    return re.compile("|".join(f"(?:{part})" for part in parts), re.DOTALL)
+
+
+def host_problem(host: str) -> str | None:
+    """Why ``host`` is not a host pattern (``news.example``, ``*.example``), or ``None``."""
+    if _HOST.fullmatch(host.lower()):
+        return None
+    if "://" in host or "/" in host:
+        return f"write the host name only, such as 'news.example', not {host!r}"
+    if ":" in host:
+        return "write the host name without a port"
+    return f"not a host name: {host!r}"
+
+
+def compile_hosts(hosts: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching a lower-case host name (without port) against any pattern; ``*.`` is any
+    subdomain, at any depth, but not the bare domain."""
+    parts = []
+    for host in hosts:
+        host = host.lower()
+        if host.startswith("*."):
+            parts.append(r"(?:[^.]+\.)+" + re.escape(host[2:]))
+        else:
+            parts.append(re.escape(host))
+    if not parts:
+        return None
+    return re.compile("|".join(parts))

@@ -1,0 +1,120 @@
+"""Serving the current rules version while lawyers edit it.
+
+The holder owns one ``Engine`` at a time. A daemon thread (``geonotice._watch.FileWatcher``)
+notices changed, added, removed or swapped files; the new version is read and checked on that
+thread, and only a valid one replaces the engine, in a single attribute assignment. Requests read
+``holder.engine`` once and keep that engine for the whole request, so a reload never splits a
+request between two versions, and an invalid edit only produces log lines: the last good version
+keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import TracebackType
+
+from geonotice._watch import FileWatcher, Signature, file_signature
+from geonotice.errors import RulesError
+from geonotice.rules.engine import Engine
+from geonotice.rules.files import check_path, rules_files
+from geonotice.rules.model import Ruleset
+from geonotice.rules.problems import Problem
+
+logger = logging.getLogger("geonotice.rules")
+
+
+class RulesHolder:
+    """The current rules of a running server, reloaded from ``path`` when the files change.
+
+    ``path`` is a rules file or directory, or an already built ``Ruleset`` (then nothing is
+    watched). Construction loads the rules once.
+
+    Raises:
+        RulesError: the rules at ``path`` do not load at start-up; every problem is attached.
+    """
+
+    def __init__(self, path: str | Path | Ruleset, *, interval: float = 2.0) -> None:
+        self.path: Path | None = None
+        self.version = 1
+        self.problems: tuple[Problem, ...] = ()  # of the last version that failed, else ()
+        self._watcher: FileWatcher | None = None
+        if isinstance(path, Ruleset):
+            self.engine = Engine(path)
+            return
+        self.path = Path(path)
+        # The watcher takes its first signature before the first load, so an edit made while
+        # loading is seen as a change rather than missed.
+        watcher = FileWatcher(self._signature, self._on_change, interval=interval, name="geonotice-rules")
+        ruleset, problems = check_path(self.path)
+        if ruleset is None:
+            raise RulesError(problems)
+        for problem in problems:
+            logger.warning("%s", problem)
+        self.engine = Engine(ruleset)
+        self._watcher = watcher
+
+    @property
+    def ruleset(self) -> Ruleset:
+        return self.engine.ruleset
+
+    def _signature(self) -> Signature:
+        # The path itself counts too: swapping a symlinked directory changes its inode.
+        assert self.path is not None
+        return file_signature([self.path, *rules_files(self.path)])
+
+    def _on_change(self) -> None:
+        self.reload()
+
+    def reload(self) -> bool:
+        """Read the rules again now; returns whether a new version replaced the current one.
+
+        An invalid version is logged (every problem, at error level) and discarded.
+        """
+        if self.path is None:
+            return False
+        ruleset, problems = check_path(self.path)
+        if ruleset is None:
+            self.problems = tuple(problems)
+            errors = [p for p in problems if p.level == "error"]
+            logger.error(
+                "rules at %s not reloaded: %d error(s); still serving version %d",
+                self.path,
+                len(errors),
+                self.version,
+            )
+            for problem in problems:
+                logger.log(logging.ERROR if problem.level == "error" else logging.WARNING, "%s", problem)
+            return False
+        engine = Engine(ruleset)  # compiled before the swap, so requests never see a half-built one
+        self.engine = engine
+        self.version += 1
+        self.problems = ()
+        for problem in problems:
+            logger.warning("%s", problem)
+        logger.info(
+            "rules at %s reloaded: version %d, %d notice(s)", self.path, self.version, len(ruleset.notices)
+        )
+        return True
+
+    def check_now(self) -> bool:
+        """Compare the files once, reloading on a change; for tests and manual triggers."""
+        return self._watcher.check() if self._watcher is not None else False
+
+    def start(self) -> None:
+        """Start watching the files (a daemon thread); does nothing for a given ``Ruleset``."""
+        if self._watcher is not None:
+            self._watcher.start()
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def __enter__(self) -> RulesHolder:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()

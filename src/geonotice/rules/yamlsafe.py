@@ -1,0 +1,305 @@
+"""A defensive YAML loader for files that people, not programs, write.
+
+It returns *marked* values: every mapping, sequence, key and scalar knows the line and column it
+came from (the idea of cfn-lint's ``cfn_yaml.py``), so each problem can point at the exact value.
+What ``yaml.safe_load`` quietly accepts is refused here, as problems rather than exceptions:
+
+- duplicate keys (PyYAML silently keeps the last one, so a lawyer's first entry would vanish);
+- tags (``!!python/object``, but also ``!!str``) and anchors/aliases (``&a``/``*a``), which nobody
+  needs in rules and which make "billion laughs" documents possible;
+- files over a size limit, nesting deeper than a limit, more than one document, invalid UTF-8.
+
+Scalars are still resolved the YAML 1.1 way (``NO`` is ``false``, ``2024-01-01`` a date), because
+the validator must *see* that happen to tell the author to quote the value (yamllint's ``truthy``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from geonotice.rules.problems import Problem
+
+MAX_BYTES = 1_000_000  # a rules file is a few kilobytes; a megabyte is a mistake or an attack
+MAX_DEPTH = 32  # the format nests four deep; PyYAML recurses per level
+
+ScalarValue = str | int | float | bool | None | dt.date | dt.datetime
+
+_SHORT_TAGS = {
+    "tag:yaml.org,2002:str": "string",
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedScalar:
+    """A scalar as loaded (``value``) and as written (``text``, without quotes)."""
+
+    value: ScalarValue
+    text: str
+    quoted: bool
+    line: int
+    column: int
+
+    @property
+    def kind(self) -> str:
+        """What YAML made of it: ``string``, ``integer``, ``number``, ``boolean``, ``null``, ``date``."""
+        return _kind_of(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedKey:
+    """A mapping key; always the text as written, so ``no:`` (Norwegian) stays ``"no"``."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedSequence:
+    items: tuple[Marked, ...]
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedMapping:
+    entries: tuple[tuple[MarkedKey, Marked], ...]
+    line: int
+    column: int
+
+    def get(self, name: str) -> Marked | None:
+        for key, value in self.entries:
+            if key.name == name:
+                return value
+        return None
+
+    def key(self, name: str) -> MarkedKey | None:
+        for key, _ in self.entries:
+            if key.name == name:
+                return key
+        return None
+
+
+Marked = MarkedScalar | MarkedSequence | MarkedMapping
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if value is None:
+        return "null"
+    if isinstance(value, dt.datetime):
+        return "date and time"
+    if isinstance(value, dt.date):
+        return "date"
+    return "string"
+
+
+def describe(node: Marked) -> str:
+    """How a node reads in a message: ``a list``, ``the boolean false``, ``the date 2024-01-01``."""
+    if isinstance(node, MarkedMapping):
+        return "a mapping"
+    if isinstance(node, MarkedSequence):
+        return "a list"
+    kind = node.kind
+    if kind == "string":
+        return f"the text {node.text!r}"
+    if kind == "null":
+        return "nothing" if not node.text else f"null ({node.text!r})"
+    shown = str(node.value).lower() if kind == "boolean" else str(node.value)
+    if node.text != shown:
+        return f"the {kind} {shown} (YAML reads unquoted {node.text} that way)"
+    return f"the {kind} {shown}"
+
+
+def to_plain(node: Marked | None) -> Any:
+    """The node as plain Python data (dicts, lists, scalars), for tools that need no marks."""
+    if node is None:
+        return None
+    if isinstance(node, MarkedScalar):
+        return node.value
+    if isinstance(node, MarkedSequence):
+        return [to_plain(item) for item in node.items]
+    return {key.name: to_plain(value) for key, value in node.entries}
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, code: str, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.code = code
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """The pure-Python safe loader (exact marks), composing nodes with tags, aliases and depth checked."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.refusals: list[tuple[yaml.Mark, str, str]] = []
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        untyped: Any = self  # PyYAML's composer methods carry no annotations
+        event: Any = untyped.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            untyped.get_event()
+            self._refuse(
+                event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed: write the value out"
+            )
+            start: Any = event.start_mark
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", start, start)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._refuse(event, "yaml-alias", f"anchors (&{anchor}) are not allowed: write each value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self._refuse(event, "yaml-tag", f"tags ({tag}) are not allowed: quote the value instead")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, "too-deep", f"nested more than {MAX_DEPTH} levels deep")
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if tag is not None and node is not None:
+            # Forget the explicit tag so nothing is ever constructed from it; the refusal is reported.
+            if isinstance(node, yaml.ScalarNode):
+                node.tag = untyped.resolve(yaml.ScalarNode, node.value, (True, False))
+            elif isinstance(node, yaml.SequenceNode):
+                node.tag = "tag:yaml.org,2002:seq"
+            else:
+                node.tag = "tag:yaml.org,2002:map"
+        return node
+
+    def _refuse(self, event: Any, code: str, message: str) -> None:
+        self.refusals.append((event.start_mark, code, message))
+
+
+def _problem(path: str, mark: yaml.Mark | None, code: str, message: str) -> Problem:
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Problem(path, line, column, "error", message, code)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line = before.count("\n") + 1
+    return line, offset - (before.rfind("\n") + 1) + 1
+
+
+def load_marked(
+    data: bytes | str, path: str, *, max_bytes: int = MAX_BYTES
+) -> tuple[Marked | None, list[Problem]]:
+    """Load one YAML document into marked nodes.
+
+    ``path`` is only used in problems (it may be a display name such as ``rev:rules/a.yaml``).
+    Returns the root node (``None`` for an empty document, or when the text cannot be loaded) and
+    the problems found, all errors. Never raises for bad input.
+    """
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        return None, [
+            Problem(path, 1, 1, "error", f"file is {size} bytes, over the limit of {max_bytes}", "too-large")
+        ]
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            return None, [Problem(path, line, column, "error", "file is not valid UTF-8 text", "syntax")]
+    else:
+        text = data
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        root = loader.get_single_node()
+        problems = [_problem(path, mark, code, message) for mark, code, message in loader.refusals]
+        if root is None:
+            return None, problems
+        marked = _convert(loader, root, path, problems)
+    except _Refused as refused:
+        return None, [_problem(path, refused.mark, refused.code, refused.message)]
+    except yaml.reader.ReaderError as error:
+        line, column = _position(text, error.position)
+        return None, [Problem(path, line, column, "error", f"syntax error: {error.reason}", "syntax")]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = error.problem or error.context or "invalid YAML"
+        if error.context and message.startswith("but "):
+            message = f"{error.context}, {message}"  # "expected a single document..., but found another"
+        return None, [_problem(path, mark, "syntax", f"syntax error: {message}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, 1, "error", f"syntax error: {error}", "syntax")]
+    except RecursionError:
+        return None, [Problem(path, 1, 1, "error", "nested too deeply", "too-deep")]
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return marked, sorted(problems)
+
+
+def _convert(loader: _Loader, node: yaml.Node, path: str, problems: list[Problem]) -> Marked:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError) as error:
+            # e.g. 2024-13-45 has the shape of a date, so YAML tries and fails to make one
+            problems.append(
+                Problem(
+                    path, line, column, "error", f"invalid value {node.value!r}: {error}", "invalid-value"
+                )
+            )
+            value = node.value
+        return MarkedScalar(value, node.value, node.style in ("'", '"'), line, column)
+    if isinstance(node, yaml.SequenceNode):
+        return MarkedSequence(
+            tuple(_convert(loader, item, path, problems) for item in node.value), line, column
+        )
+    entries: list[tuple[MarkedKey, Marked]] = []
+    seen: dict[str, MarkedKey] = {}
+    for key_node, value_node in node.value:
+        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(
+                Problem(
+                    path,
+                    key_line,
+                    key_column,
+                    "error",
+                    "keys must be plain text, not lists or mappings",
+                    "syntax",
+                )
+            )
+            continue
+        key = MarkedKey(key_node.value, key_line, key_column)
+        first = seen.get(key.name)
+        if first is not None:
+            problems.append(
+                Problem(
+                    path,
+                    key_line,
+                    key_column,
+                    "error",
+                    f"duplicate key {key.name!r} (first given on line {first.line}); only one can count",
+                    "duplicate-key",
+                )
+            )
+            continue
+        seen[key.name] = key
+        entries.append((key, _convert(loader, value_node, path, problems)))
+    return MarkedMapping(tuple(entries), line, column)
