@@ -1,0 +1,1 @@
+"""The demo: a small database of documentation addresses, its readable source and its build script."""

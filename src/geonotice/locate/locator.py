@@ -1,0 +1,390 @@
+"""``Locator``: the reader's region for a request, from the GeoIP database and/or CDN headers.
+
+Which source wins (documented in docs/locating.md):
+
+1. The peer (the ASGI ``client``) is not a trusted proxy: forwarding and geo headers are
+   ignored, since anyone can write them, and the peer's address is looked up in the database.
+2. The peer is a trusted proxy and a geo header gives a country: the header wins, because the
+   CDN saw the reader's connection. If it gives no subdivision and the database, asked about
+   the forwarded address, agrees on the country, the database's subdivisions are added (a
+   country-only CDN plan plus GeoLite2 still finds readers in Crimea).
+3. Otherwise (no geo header configured, or it says ``XX``/``ZZ``/absent): the reader's address
+   from the forwarding header is looked up in the database; when the header does not yield an
+   address, the region is unknown rather than the proxy's own location.
+
+Only one forwarding header is read, the one the operator's proxies write (``forwarded_header``,
+``X-Forwarded-For`` by default): a proxy passes a header of the *other* kind through untouched,
+so reading both, whichever wins, would let a reader write their own address.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.types import Scope
+
+from geonotice._watch import FileWatcher, file_signature
+from geonotice.errors import ConfigError, GeoIPDatabaseError
+from geonotice.locate.cdn import GeoHeaders, HeaderReader, geo_headers_from
+from geonotice.locate.forwarded import parse_forwarded, parse_x_forwarded_for
+from geonotice.locate.geoip import STALE_AFTER, GeoIPDatabase
+from geonotice.locate.proxies import TrustedProxies, walk_hops
+from geonotice.region import ANONYMOUS, UNKNOWN, Region
+
+logger = logging.getLogger("geonotice.locate")
+
+_XFF = b"x-forwarded-for"
+_FORWARDED = b"forwarded"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a reader is, and how we know: the answer of ``Locator.explain``.
+
+    ``source`` is ``"header"``, ``"database"``, ``"header+database"`` (header country, database
+    subdivisions) or ``"none"``; ``detail`` says in words which header, which database file and
+    build date, or why the region is unknown.
+    """
+
+    region: Region
+    address: str | None
+    source: str
+    detail: str
+
+
+class _DatabaseState:
+    """The current database with its caches; replaced whole (one assignment) on reload, so a
+    new database never serves an answer cached from the old one."""
+
+    __slots__ = ("database", "old", "young")
+
+    def __init__(self, database: GeoIPDatabase) -> None:
+        self.database = database
+        self.young: dict[str, Region] = {}
+        self.old: dict[str, Region] = {}
+
+
+class Locator:
+    """Finds the reader's region for each request. Configure once; share across requests."""
+
+    def __init__(
+        self,
+        *,
+        geoip_db: str | Path | None = None,
+        trusted_proxies: str | Sequence[str] = (),
+        geo_headers: str | GeoHeaders | None = None,
+        reload_interval: float = 2.0,
+        cache_size: int = 65_536,
+        forwarded_header: str = "X-Forwarded-For",
+    ) -> None:
+        """Check every setting and open the database.
+
+        ``cache_size`` bounds the per-address cache (entries, about 100 bytes each); it is
+        dropped whenever the database is replaced. ``forwarded_header`` names the header the
+        trusted proxies write: ``"X-Forwarded-For"`` or ``"Forwarded"`` (RFC 7239).
+
+        Raises:
+            ConfigError: neither ``geoip_db`` nor ``geo_headers`` is given; a malformed
+                ``trusted_proxies`` entry; an unknown ``geo_headers`` preset; geo headers without
+                trusted proxies (they would never be believed); a bad interval, cache size or
+                forwarded header name.
+            GeoIPDatabaseError: the database is missing, corrupt or of an unsuitable kind; the
+                message names the path and how to get a database.
+        """
+        if geoip_db is None and geo_headers is None:
+            raise ConfigError(
+                "locating readers needs a GeoIP database (geoip_db=...) or CDN geo headers (geo_headers=...)"
+            )
+        self._trusted = TrustedProxies(trusted_proxies)
+        self._geo: GeoHeaders | None = None
+        self._header_reader: HeaderReader | None = None
+        if geo_headers is not None:
+            self._geo = geo_headers_from(geo_headers)
+            self._header_reader = HeaderReader(self._geo)
+            if not self._trusted:
+                raise ConfigError(
+                    f"geo_headers={self._geo.name!r} needs trusted_proxies: geo headers are only believed "
+                    "from the CDN or proxy addresses listed there, and with none listed they would all be "
+                    "ignored"
+                )
+        if not isinstance(reload_interval, int | float) or reload_interval <= 0:
+            raise ConfigError(
+                f"reload_interval must be a positive number of seconds, not {reload_interval!r}"
+            )
+        if not isinstance(cache_size, int) or cache_size < 2:
+            raise ConfigError(f"cache_size must be an integer of at least 2, not {cache_size!r}")
+        self._half_cache = cache_size // 2
+        kinds = {"x-forwarded-for": (_XFF, "X-Forwarded-For"), "forwarded": (_FORWARDED, "Forwarded")}
+        if not isinstance(forwarded_header, str) or forwarded_header.strip().lower() not in kinds:
+            raise ConfigError(
+                f"forwarded_header must be 'X-Forwarded-For' or 'Forwarded', not {forwarded_header!r}"
+            )
+        self._forwarding_key, self._forwarding_name = kinds[forwarded_header.strip().lower()]
+        self._wanted = frozenset(
+            [_XFF, _FORWARDED]
+            + ([self._geo.country_key] if self._geo else [])
+            + ([self._geo.region_key] if self._geo and self._geo.region_key else [])
+        )
+        self.vary_headers: tuple[str, ...] = self._geo.header_names if self._geo else ()
+
+        self._path: Path | None = None
+        self._state: _DatabaseState | None = None
+        self._watcher: FileWatcher | None = None
+        if geoip_db is not None:
+            path = self._path = Path(geoip_db)
+            self._state = _DatabaseState(GeoIPDatabase.open(path))
+            _log_loaded(self._state.database, "loaded")
+            self._watcher = FileWatcher(
+                lambda: file_signature([path]), self._reload, interval=reload_interval, name="geonotice-geoip"
+            )
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    @property
+    def database(self) -> GeoIPDatabase | None:
+        """The database now serving lookups, or ``None`` when only headers are used."""
+        state = self._state
+        return state.database if state is not None else None
+
+    @property
+    def trusted_proxies(self) -> TrustedProxies:
+        return self._trusted
+
+    def start(self) -> None:
+        """Start watching the database file; a replaced file is picked up without a restart."""
+        if self._watcher is not None:
+            self._watcher.start()
+
+    def stop(self) -> None:
+        """Stop watching the database file (the current database keeps serving)."""
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def check_for_update(self) -> bool:
+        """Look at the database file now instead of waiting for the watcher; returns whether it
+        had changed (whether or not the new file was good enough to replace the old one)."""
+        return self._watcher.check() if self._watcher is not None else False
+
+    def _reload(self) -> None:
+        assert self._path is not None  # only the database watcher calls this
+        try:
+            database = GeoIPDatabase.open(self._path)
+        except GeoIPDatabaseError as error:
+            logger.error("GeoIP database not replaced, the previous one keeps serving: %s", error)
+            return
+        # NOTE: the old reader is left to the garbage collector instead of being closed: a
+        # lookup on another thread may still be using it, and geoipupdate replaces the file by
+        # renaming, so the old mapping stays valid until its last reference goes.
+        self._state = _DatabaseState(database)
+        _log_loaded(database, "replaced")
+
+    # -- the hot path -------------------------------------------------------------------------
+
+    def locate(self, scope: Scope) -> Region:
+        """The reader's region for an HTTP request.
+
+        Args:
+            scope: the ASGI connection scope; ``client`` and ``headers`` are read.
+
+        Returns:
+            The region, ``UNKNOWN`` when it cannot be told, or ``ANONYMOUS`` for anonymity
+            networks reported by the CDN.
+
+        Raises:
+            Nothing: malformed headers and addresses fall back as documented and log at debug.
+        """
+        client = scope.get("client")
+        if client and not (self._trusted and self._trusted.trusts_peer(client[0])):
+            # The common case: the peer is the reader. One dict lookup when seen recently.
+            state = self._state
+            if state is None:
+                return UNKNOWN
+            host = client[0]
+            region = state.young.get(host)
+            if region is not None:
+                return region
+            return self._miss(state, host)
+        return self._resolve(scope, None)[0]
+
+    def _lookup(self, host: str) -> Region:
+        state = self._state
+        if state is None:
+            return UNKNOWN
+        region = state.young.get(host)
+        return region if region is not None else self._miss(state, host)
+
+    def _miss(self, state: _DatabaseState, host: Any) -> Region:
+        # Two generations bound the cache without per-hit bookkeeping: when the young one is
+        # full it becomes the old one, and entries still in use are promoted back on their next hit.
+        region = state.old.get(host)
+        if region is None:
+            if not isinstance(host, str):
+                return UNKNOWN
+            region = state.database.lookup(host)
+        young = state.young
+        if len(young) >= self._half_cache:
+            state.old = young
+            state.young = young = {}
+        young[host] = region
+        return region
+
+    def locate_address(self, ip: str) -> Region:
+        """The region the database gives for an address (the command line's ``--ip``); never raises."""
+        return self._lookup(ip.strip())
+
+    # -- explaining ---------------------------------------------------------------------------
+
+    def explain(self, scope: Scope) -> Location:
+        """Like ``locate``, with the address used, the source and the reasons in words."""
+        notes: list[str] = []
+        region, address, source = self._resolve(scope, notes)
+        return Location(region, address, source, "; ".join(notes))
+
+    def explain_address(self, ip: str) -> Location:
+        """Like ``locate_address``, with the reasons in words."""
+        notes: list[str] = []
+        region, source = self._from_database(ip.strip(), notes)
+        return Location(region, ip.strip(), source, "; ".join(notes))
+
+    def _from_database(self, address: str, notes: list[str] | None) -> tuple[Region, str]:
+        state = self._state
+        if state is None:
+            if notes is not None:
+                notes.append("no GeoIP database configured")
+            return UNKNOWN, "none"
+        region = self._lookup(address)
+        if notes is not None:
+            notes.append(f"{state.database.describe(address)[1]}, database {state.database.summary}")
+        return region, "database"
+
+    def _resolve(self, scope: Scope, notes: list[str] | None) -> tuple[Region, str | None, str]:
+        """The general path, shared by ``locate`` and ``explain``; ``notes`` collects reasons."""
+        try:
+            client = scope.get("client")
+            peer = client[0] if client else None
+        except (TypeError, IndexError, KeyError):
+            peer = None
+        if not isinstance(peer, str):
+            if notes is not None:
+                notes.append("the request has no client address")
+            return UNKNOWN, None, "none"
+        if not (self._trusted and self._trusted.trusts_peer(peer)):
+            if notes is not None:
+                present = _present(_collect(scope, self._wanted), self._geo)
+                if present:
+                    notes.append(f"{', '.join(present)} ignored: peer {peer} is not a trusted proxy")
+            region, source = self._from_database(peer, notes)
+            return region, peer, source
+
+        values = _collect(scope, self._wanted)
+        address = self._forwarded_address(peer, values, notes)
+        if self._geo is not None and self._header_reader is not None:
+            header_region, why = self._header_reader.region(
+                _single(values, self._geo.country_key),
+                _single(values, self._geo.region_key) if self._geo.region_key else None,
+            )
+            if notes is not None:
+                notes.append(why)
+            if header_region is not None:
+                if (
+                    header_region is ANONYMOUS
+                    or header_region.subdivisions
+                    or address is None
+                    or self._state is None
+                ):
+                    return header_region, address, "header"
+                from_database = self._lookup(address)
+                if from_database.country == header_region.country and from_database.subdivisions:
+                    if notes is not None:
+                        notes.append(
+                            f"subdivisions of {address} from the database, which agrees on "
+                            f"{header_region.country} ({self._state.database.summary})"
+                        )
+                    return from_database, address, "header+database"
+                return header_region, address, "header"
+        if address is None:
+            return UNKNOWN, None, "none"
+        region, source = self._from_database(address, notes)
+        return region, address, source
+
+    def _forwarded_address(
+        self, peer: str, values: dict[bytes, list[bytes]], notes: list[str] | None
+    ) -> str | None:
+        name = self._forwarding_name
+        lines = values.get(self._forwarding_key)
+        if notes is not None:
+            other = _FORWARDED if self._forwarding_key == _XFF else _XFF
+            if other in values:
+                notes.append(
+                    f"{'Forwarded' if other == _FORWARDED else 'X-Forwarded-For'} ignored: "
+                    f"the trusted proxies write {name}"
+                )
+        if not lines:
+            if notes is not None:
+                notes.append(f"peer {peer} is a trusted proxy and sent no {name}: using its address")
+            return peer
+        if self._forwarding_key == _XFF:
+            hops = parse_x_forwarded_for(",".join(v.decode("latin-1") for v in lines))
+        else:
+            hops = parse_forwarded(",".join(v.decode("latin-1") for v in lines))
+        if hops is None:
+            if notes is not None:
+                notes.append(f"{name} ignored: too long or too many hops; the reader's address is unknown")
+            return None
+        hop, why = walk_hops(hops, self._trusted)
+        if notes is not None:
+            notes.append(f"{name} from trusted proxy {peer}: {why}")
+        if hop is None:
+            return peer
+        if hop.address is None:
+            logger.debug("%s from %s: %s; the reader's address is unknown", name, peer, why)
+            return None
+        return str(hop.address)
+
+
+def _collect(scope: Scope, wanted: frozenset[bytes]) -> dict[bytes, list[bytes]]:
+    """The wanted headers, every line of each, in order: ``dict(scope["headers"])`` would keep
+    only the last ``X-Forwarded-For`` line, and the reader's address is in the first."""
+    values: dict[bytes, list[bytes]] = {}
+    try:
+        for name, value in scope.get("headers") or ():
+            if name in wanted:
+                values.setdefault(name, []).append(bytes(value))
+    except (TypeError, ValueError):
+        logger.debug("request headers are not a list of (name, value) pairs; ignored")
+    return values
+
+
+def _single(values: dict[bytes, list[bytes]], key: bytes) -> bytes | None:
+    found = values.get(key)
+    if not found:
+        return None
+    if len(found) > 1 and len(set(found)) > 1:
+        # Two different countries: one of them was not written by the CDN. Believe neither.
+        logger.debug("%s sent %d times with different values; ignored", key.decode("latin-1"), len(found))
+        return None
+    return found[0]
+
+
+def _present(values: dict[bytes, Any], geo: GeoHeaders | None) -> list[str]:
+    names = {_XFF: "X-Forwarded-For", _FORWARDED: "Forwarded"}
+    if geo is not None:
+        names[geo.country_key] = geo.country
+        if geo.region_key:
+            names[geo.region_key] = geo.region or ""
+    return [names[key] for key in values if key in names]
+
+
+def _log_loaded(database: GeoIPDatabase, what: str) -> None:
+    logger.info("GeoIP database %s: %s", what, database.summary)
+    if database.age > STALE_AFTER and not database.is_demo:
+        logger.warning(
+            "GeoIP database %s is %d days old: readers' locations drift as networks are reassigned; "
+            "update it (geoipupdate, or a fresh DB-IP Lite download)",
+            database.path,
+            database.age.days,
+        )
