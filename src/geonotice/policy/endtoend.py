@@ -1,0 +1,135 @@
+"""Running a policy case end to end: the reader requests the page through the real middleware.
+
+Everything happens in process (``httpx.ASGITransport``), so no server or port is involved. Each
+kind of reader reaches the middleware the way production traffic would:
+
+- a reader given by address connects from that address, and the middleware's GeoIP database
+  places them;
+- a reader given by region code (or unknown, or anonymous) arrives through a trusted proxy that
+  sends geo headers, like a CDN would; these header names are private to policy runs;
+- a reader given by CDN headers arrives through a trusted proxy sending exactly those headers.
+
+The middleware is built once per set-up and told the case's date through its ``clock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+from starlette.types import ASGIApp
+
+from geonotice.errors import GeoNoticeError
+from geonotice.locate import GeoHeaders
+from geonotice.policy.cases import PolicyCase
+from geonotice.policy.shown import Shown, notices_in_page
+from geonotice.region import Region
+from geonotice.rules.model import Ruleset
+
+if TYPE_CHECKING:
+    from geonotice.middleware import GeoNoticeMiddleware
+
+_PROXY = "127.0.0.1"
+_PORT = 12345
+_GEO = GeoHeaders("X-Policy-Test-Country", "X-Policy-Test-Region", "policy-test", frozenset({"T1"}))
+_DEFAULT_ORIGIN = "http://policy.test"
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What the page showed: status, the ``Legal-Notices`` header, the notices found in the body."""
+
+    status: int = 0
+    header: str = ""
+    shown: tuple[Shown, ...] = ()
+    error: str = ""
+
+
+class Middlewares:
+    """The middlewares of one run around one app, built lazily, one per way of reaching it."""
+
+    def __init__(self, app: ASGIApp, ruleset: Ruleset, geoip_db: Path | None) -> None:
+        self.app = app
+        self.ruleset = ruleset
+        self.geoip_db = geoip_db
+        self._at: dt.datetime | None = None
+        self._built: dict[object, GeoNoticeMiddleware | str] = {}
+        self._runner = asyncio.Runner()
+
+    def close(self) -> None:
+        for middleware in self._built.values():
+            if not isinstance(middleware, str):
+                middleware.close()
+        self._runner.close()
+
+    def _clock(self) -> dt.datetime:
+        return self._at if self._at is not None else dt.datetime.now(dt.UTC)
+
+    def _middleware(self, key: object, **options: object) -> GeoNoticeMiddleware | str:
+        # Imported here: engine-only runs (and the pytest plugin) need none of the response machinery.
+        from geonotice.middleware import GeoNoticeMiddleware
+
+        found = self._built.get(key)
+        if found is None:
+            try:
+                found = GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options)  # type: ignore[arg-type]
+            except GeoNoticeError as error:
+                found = f"the middleware could not be set up: {error}"
+            self._built[key] = found
+        return found
+
+    def fetch(self, case: PolicyCase, region: Region) -> Fetched:
+        """Request the case's page as its reader; never raises (an app error is reported)."""
+        reader = case.reader
+        headers: dict[str, str] = {}
+        client = _PROXY
+        if reader.kind == "ip":
+            db = reader.geoip_db or self.geoip_db
+            middleware = self._middleware(("ip", db), geoip_db=db)
+            client = reader.ip
+        elif reader.kind == "headers":
+            middleware = self._middleware(
+                ("cdn", reader.cdn), geo_headers=reader.cdn, trusted_proxies=(_PROXY,)
+            )
+            headers.update(reader.headers)
+        else:
+            middleware = self._middleware("geo", geo_headers=_GEO, trusted_proxies=(_PROXY,))
+            if reader.kind == "anonymous":
+                headers[_GEO.country] = "T1"
+            elif region.country is not None:
+                headers[_GEO.country] = region.country
+                if region.subdivisions and _GEO.region is not None:
+                    headers[_GEO.region] = region.subdivisions[-1]
+        if isinstance(middleware, str):
+            return Fetched(error=middleware)
+        if case.language:
+            headers["Accept-Language"] = case.language
+        self._at = case.at
+        try:
+            return self._runner.run(_get(middleware, client, _absolute(case.url), headers))
+        except Exception as error:  # the app's own failure is a finding, not a crash of the run
+            return Fetched(error=f"GET {case.url} failed: {type(error).__name__}: {error}")
+        finally:
+            self._at = None
+
+
+async def _get(app: ASGIApp, client: str, url: str, headers: dict[str, str]) -> Fetched:
+    transport = httpx.ASGITransport(app=app, client=(client, _PORT))
+    async with httpx.AsyncClient(transport=transport) as http:
+        response = await http.get(url, headers=headers)
+    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    header = response.headers.get("legal-notices", "")
+    if media_type == "text/html":
+        shown = notices_in_page(response.text)
+    else:
+        # Other responses (JSON API answers) carry the notices their own way; the header names them.
+        shown = tuple(Shown(id_.strip(), "", "") for id_ in header.split(",") if id_.strip())
+    return Fetched(response.status_code, header, shown)
+
+
+def _absolute(url: str) -> str:
+    return url if "://" in url else _DEFAULT_ORIGIN + url

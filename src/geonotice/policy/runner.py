@@ -1,0 +1,305 @@
+"""Running policy cases: against the rules engine, and optionally end to end through the middleware.
+
+Each case is located the way production would locate that reader (the region as given, the
+address through a real GeoIP database, the CDN headers through the real locator), decided by the
+real engine, and compared with what the case expects. With an app, the same reader then requests
+the page through ``GeoNoticeMiddleware`` around that app, in process, and the rendered page is
+checked too: the notice must be in the body with the expected id and text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.types import ASGIApp
+
+from geonotice.errors import GeoNoticeError
+from geonotice.locate import Locator
+from geonotice.policy.cases import PolicyCase, PolicyFile, Reader, check_against
+from geonotice.policy.endtoend import Middlewares
+from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
+from geonotice.policy.shown import Shown, shown_by_engine
+from geonotice.region import ANONYMOUS, UNKNOWN, Region
+from geonotice.rules import Engine
+from geonotice.rules.model import Ruleset
+
+# Readers given by CDN headers arrive from this (trusted) proxy address.
+_TEST_PROXY = "127.0.0.1"
+
+
+@dataclass(slots=True)
+class _Located:
+    region: Region | None
+    problem: str = ""
+
+
+@dataclass(slots=True)
+class _Run:
+    """State shared by the cases of one run: locators and middlewares are built once per set-up."""
+
+    engine: Engine
+    geoip_db: Path | None
+    app: ASGIApp | None
+    locators: dict[object, Locator | str] = field(default_factory=dict)
+    shown: set[str] = field(default_factory=set)
+    regions: list[Region] = field(default_factory=list)
+
+
+def run_policy(
+    ruleset: Ruleset | Engine,
+    files: Sequence[PolicyFile],
+    *,
+    geoip_db: str | Path | None = None,
+    app: ASGIApp | None = None,
+    require_coverage: bool = False,
+) -> TestReport:
+    """Run every case of ``files`` and report.
+
+    Args:
+        ruleset: the rules under test (or an engine already built from them).
+        files: loaded case files; their problems are reported as failures, never raised.
+        geoip_db: the database for readers given by address, unless a case file names its own.
+        app: an ASGI app; when given, each case also runs end to end through the middleware.
+        require_coverage: make gaps in coverage fail the run (``TestReport.failed``).
+
+    Returns:
+        The report; nothing in the cases makes this raise.
+    """
+    engine = ruleset if isinstance(ruleset, Engine) else Engine(ruleset)
+    run = _Run(engine, Path(geoip_db) if geoip_db is not None else None, app)
+    results: list[CaseResult] = []
+    with _closing(run) as middlewares:
+        for policy in files:
+            results.extend(_run_file(run, policy, middlewares))
+    coverage = _coverage(engine, run)
+    return TestReport(tuple(results), coverage, require_coverage)
+
+
+def run_case(engine: Engine, case: PolicyCase, *, geoip_db: str | Path | None = None) -> CaseResult:
+    """One case against the engine alone (what the pytest plugin runs per item)."""
+    run = _Run(engine, Path(geoip_db) if geoip_db is not None else None, None)
+    return _run_case(run, case, None)
+
+
+def file_failure(policy: PolicyFile, ruleset: Ruleset | None = None) -> CaseResult | None:
+    """The failure standing for a case file's own problems, if it has any."""
+    errors = [p for p in policy.problems if p.level == "error"]
+    if not errors:
+        return None
+    return CaseResult(
+        policy.path,
+        "(cases that did not load)",
+        errors[0].line,
+        Outcome.FAILED,
+        tuple(f"{p}  [{p.code}]" for p in errors),
+    )
+
+
+def _run_file(run: _Run, policy: PolicyFile, middlewares: Middlewares | None) -> Iterator[CaseResult]:
+    broken = file_failure(policy)
+    if broken is not None:
+        yield broken
+    unknown_ids = check_against(policy, run.engine.ruleset)
+    for case in policy.cases:
+        problems = unknown_ids.get(case.name)
+        if problems:
+            yield CaseResult(
+                case.file, case.name, case.line, Outcome.FAILED, tuple(f"{p}  [{p.code}]" for p in problems)
+            )
+            continue
+        yield _run_case(run, case, middlewares)
+
+
+def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> CaseResult:
+    started = time.perf_counter()
+    located = _locate(run, case)
+    if located.region is None:
+        return CaseResult(case.file, case.name, case.line, Outcome.FAILED, (located.problem,))
+    run.regions.append(located.region)
+    region = located.region
+    shown = shown_by_engine(run.engine, region, case.path, case.host, case.at, case.language)
+    run.shown.update(item.id for item in shown)
+    messages = _compare(case, shown)
+    if messages:
+        messages = [
+            f"reader: {case.reader.describe()}, placed in {region}",
+            f"page: {case.url}" + (f", on {_moment(case.at)}" if case.at else ""),
+            *messages,
+            *_why(run.engine, case, region, shown),
+        ]
+    notes: list[str] = []
+    if middlewares is not None and not messages:
+        e2e = middlewares.fetch(case, region)
+        if e2e.error:
+            messages = [f"end to end: {e2e.error}"]
+        else:
+            mismatch = _compare(case, e2e.shown)
+            if mismatch:
+                messages = [
+                    f"end to end: GET {case.url} through the middleware (status {e2e.status}) did not match",
+                    *(f"end to end: {line}" for line in mismatch),
+                ]
+            notes.append(f"end to end: status {e2e.status}, Legal-Notices: {e2e.header or '(none)'}")
+    outcome = Outcome.FAILED if messages else Outcome.PASSED
+    return CaseResult(
+        case.file,
+        case.name,
+        case.line,
+        outcome,
+        tuple(messages),
+        tuple(notes),
+        tuple(item.id for item in shown),
+        time.perf_counter() - started,
+    )
+
+
+def _moment(at: dt.datetime) -> str:
+    return at.date().isoformat() if at.time() == dt.time() else at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- locating ------------------------------------------------------------------------------------------
+
+
+def _locate(run: _Run, case: PolicyCase) -> _Located:
+    reader = case.reader
+    if reader.kind == "region":
+        return _Located(reader.region)
+    if reader.kind == "unknown":
+        return _Located(UNKNOWN)
+    if reader.kind == "anonymous":
+        return _Located(ANONYMOUS)
+    if reader.kind == "ip":
+        db = reader.geoip_db or run.geoip_db
+        if db is None:
+            return _Located(
+                None,
+                f"reader {reader.ip} needs a GeoIP database: add geoip-db: to the case file, or --geoip-db",
+            )
+        locator = _locator(run, ("db", db), lambda: Locator(geoip_db=db))
+        if isinstance(locator, str):
+            return _Located(None, locator)
+        return _Located(locator.locate_address(reader.ip))
+    cdn = reader.cdn
+    assert cdn is not None  # a headers reader always has one
+    locator = _locator(run, ("cdn", cdn), lambda: Locator(geo_headers=cdn, trusted_proxies=(_TEST_PROXY,)))
+    if isinstance(locator, str):
+        return _Located(None, locator)
+    return _Located(locator.locate(_scope(reader)))
+
+
+def _locator(run: _Run, key: object, build: Callable[[], Locator]) -> Locator | str:
+    found = run.locators.get(key)
+    if found is None:
+        try:
+            found = build()
+        except GeoNoticeError as error:
+            found = str(error)
+        run.locators[key] = found
+    return found
+
+
+def _scope(reader: Reader) -> dict[str, object]:
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in reader.headers]
+    return {"type": "http", "client": (_TEST_PROXY, 12345), "headers": headers}
+
+
+# -- comparing -------------------------------------------------------------------------------------------
+
+
+def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[str]:
+    """What differs between the case's expectation and what the reader got; empty when it holds."""
+    expect = case.expect
+    ids = [item.id for item in shown]
+    got = ", ".join(ids) if ids else "no notices"
+    messages = []
+    if expect.notices is not None and sorted(set(ids)) != sorted(set(expect.notices)):
+        wanted = ", ".join(expect.notices) if expect.notices else "no notices"
+        messages.append(f"expected exactly: {wanted}; got: {got}")
+    missing = [i for i in expect.includes if i not in ids]
+    if missing:
+        messages.append(f"expected at least: {', '.join(expect.includes)}; got: {got}")
+    present = [i for i in expect.excludes if i in ids]
+    if present:
+        messages.append(f"expected not to see: {', '.join(present)}; got: {got}")
+    if expect.text_contains:
+        if not shown:
+            phrases = ", ".join(repr(p) for p in expect.text_contains)
+            messages.append(f"expected notice text containing {phrases}; got no notices")
+        else:
+            for phrase in expect.text_contains:
+                if not any(_normal(phrase) in _normal(item.text) for item in shown):
+                    texts = "; ".join(f"{item.id} [{item.language}]: {item.text!r}" for item in shown)
+                    messages.append(f"expected text containing {phrase!r}; got {texts}")
+    if expect.language is not None:
+        other = [item for item in shown if item.language.lower() != expect.language.lower()]
+        if other or not shown:
+            got_languages = ", ".join(f"{item.id} in {item.language}" for item in shown) or "no notices"
+            messages.append(f"expected notices in {expect.language}; got {got_languages}")
+    return messages
+
+
+def _normal(text: str) -> str:
+    # Phrases match whatever the line breaks and capitals of the legal text: lawyers quote wording.
+    return " ".join(text.split()).casefold()
+
+
+def _why(engine: Engine, case: PolicyCase, region: Region, shown: Sequence[Shown]) -> list[str]:
+    """The engine's reasons for each notice the case is about, so a failure explains itself."""
+    named = {*case.expect.includes, *case.expect.excludes, *(case.expect.notices or ())}
+    named |= {item.id for item in shown}
+    explanation = engine.explain(region, case.path, case.host, case.at)
+    lines = []
+    for item in explanation.notices:
+        if item.notice.id not in named:
+            continue
+        verdict = "applies" if item.applies else "does not apply"
+        reasons = "; ".join(f"{r.aspect}: {r.detail}" for r in item.reasons if item.applies or not r.ok)
+        lines.append(f"why: {item.notice.id} {verdict}: {reasons}")
+    return lines
+
+
+# -- coverage ----------------------------------------------------------------------------------------------
+
+
+def _coverage(engine: Engine, run: _Run) -> Coverage:
+    ruleset = engine.ruleset
+    notices = tuple(n.id for n in ruleset.notices if n.id not in run.shown)
+    reached: set[str] = set()
+    codes_seen: set[str] = set()
+    for region in set(run.regions):
+        codes = region.codes
+        codes_seen.update(codes)
+        for name in ruleset.jurisdictions:
+            if any(code in codes and cancels.isdisjoint(codes) for code, cancels in engine.terms(name)):
+                reached.add(name)
+    jurisdictions = tuple(name for name in ruleset.jurisdictions if name not in reached)
+    wanted: dict[str, None] = {}
+    for jurisdiction in ruleset.jurisdictions.values():
+        wanted.update(dict.fromkeys(jurisdiction.regions))
+        wanted.update(dict.fromkeys(jurisdiction.excludes))
+    regions = [code for code in wanted if code not in codes_seen]
+    if ruleset.unknown_readers and UNKNOWN not in run.regions:
+        regions.append("(unknown readers)")
+    if ruleset.anonymous_readers and ANONYMOUS not in run.regions:
+        regions.append("(anonymous readers)")
+    return Coverage(notices, jurisdictions, tuple(regions))
+
+
+# -- end to end --------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _closing(run: _Run) -> Iterator[Middlewares | None]:
+    if run.app is None:
+        yield None
+        return
+    middlewares = Middlewares(run.app, run.engine.ruleset, run.geoip_db)
+    try:
+        yield middlewares
+    finally:
+        middlewares.close()
