@@ -85,7 +85,10 @@ def test_x_forwarded_for_hops_read_left_to_right(value: str, expected: list[str 
         ('For="[2001:db8:cafe::17]:4711"', ["2001:db8:cafe::17"]),
         ("for=192.0.2.60;proto=http;by=203.0.113.43", ["192.0.2.60"]),
         ("for=192.0.2.43, for=198.51.100.17", ["192.0.2.43", "198.51.100.17"]),
-        ("for=192.0.2.43,for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com", ["192.0.2.43", "198.51.100.17"]),
+        (
+            "for=192.0.2.43,for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com",
+            ["192.0.2.43", "198.51.100.17"],
+        ),
         ("for=unknown", [None]),
         ("for=_hidden, for=192.0.2.1", [None, "192.0.2.1"]),
         ('for="[2001:db8::1]"', ["2001:db8::1"]),

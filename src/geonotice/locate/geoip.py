@@ -103,6 +103,10 @@ class GeoIPDatabase:
         self.ip_version: int = metadata.ip_version
         descriptions: dict[str, str] = metadata.description or {}
         self.description = descriptions.get("en") or next(iter(descriptions.values()), "")
+        try:
+            self.inode: int | None = path.stat().st_ino
+        except OSError:
+            self.inode = None
         self._reader = reader
         self._get = reader.get
         self._reading = reading

@@ -171,6 +171,18 @@ class Locator:
 
     def _reload(self) -> None:
         assert self._path is not None  # only the database watcher calls this
+        current = self._state
+        if current is not None and current.database.inode is not None:
+            try:
+                same_file = self._path.stat().st_ino == current.database.inode
+            except OSError:
+                same_file = False
+            if same_file:
+                logger.warning(
+                    "GeoIP database %s was rewritten in place; the running server maps that file, so "
+                    "replace it by renaming a complete new file over it (as geoipupdate does)",
+                    self._path,
+                )
         try:
             database = GeoIPDatabase.open(self._path)
         except GeoIPDatabaseError as error:
