@@ -7,6 +7,7 @@ format it, so every front end says the same thing about the same failure.
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 
 
@@ -114,3 +115,31 @@ def format_report(report: TestReport, *, verbose: bool = False) -> str:
         out += [f"{label}: {gap}" for gap in gaps]
     out.append(report.summary())
     return "\n".join(out)
+
+
+def report_json(report: TestReport) -> str:
+    """The run as a JSON document, for tools: results, coverage gaps and the counts."""
+    document = {
+        "results": [
+            {
+                "file": r.file,
+                "line": r.line,
+                "name": r.name,
+                "outcome": r.outcome.value,
+                "messages": list(r.messages),
+                "shown": list(r.shown),
+            }
+            for r in report.results
+        ],
+        "coverage": {
+            "notices": list(report.coverage.notices),
+            "jurisdictions": list(report.coverage.jurisdictions),
+            "regions": list(report.coverage.regions),
+            "required": report.require_coverage,
+        },
+        "passed": report.count(Outcome.PASSED),
+        "failed": report.count(Outcome.FAILED),
+        "skipped": report.count(Outcome.SKIPPED),
+        "ok": not report.failed,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

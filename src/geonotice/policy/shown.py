@@ -39,10 +39,32 @@ def shown_by_engine(
     each in the language it would be shown in: the page's language by the rules' path prefixes,
     else the reader's, else the notice's default."""
     decision = engine.evaluate(region, path, host, at)
-    preferences = [p for p in (decision.page_language, language) if p]
-    return tuple(
-        _shown(notice, notice.language_for(preferences)) for notice in decision.for_media_type("text/html")
-    )
+    chosen = [
+        (notice, choose_language(notice, decision.page_language, language)[0]) for notice in decision.notices
+    ]
+    return tuple(_shown(notice, shown_in) for notice, shown_in in chosen)
+
+
+def choose_language(
+    notice: Notice, page_language: str | None, reader_language: str | None
+) -> tuple[str, str]:
+    """The language a notice is shown in, and why, in words: the page's language (the rules' path
+    prefixes; a served page's own ``<html lang>`` comes first), else the reader's, else the
+    notice's default, as the injector chooses."""
+    tried = []
+    for wanted, source in (
+        (page_language, "the page's language"),
+        (reader_language, "the reader's language"),
+    ):
+        if not wanted:
+            continue
+        chosen = notice.language_for([wanted])
+        primary = wanted.split("-", 1)[0].lower()
+        if chosen in notice.texts and chosen.lower() in (wanted.lower(), primary):
+            return chosen, f"{source}, {wanted}" + ("" if chosen == wanted else f" (as {chosen})")
+        tried.append(f"no {wanted} text ({source})")
+    reason = "the notice's default language"
+    return notice.default_language, reason + (f": {'; '.join(tried)}" if tried else "")
 
 
 def _shown(notice: Notice, language: str) -> Shown:

@@ -1,0 +1,147 @@
+"""``geonotice explain``: where a reader is placed, which notices they get on a page, and why."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+
+import click
+
+from geonotice.cli import cli
+from geonotice.errors import ConfigError
+from geonotice.locate import PRESETS, Location
+from geonotice.locate.cdn import geo_headers_from
+from geonotice.policy.cases import infer_cdn, moment_of, page_of
+from geonotice.policy.explain import (
+    explain_reader,
+    format_json,
+    format_text,
+    locate_headers,
+    locate_ip,
+    locate_region,
+)
+from geonotice.region import region_from_code
+from geonotice.rules import Engine, load_rules
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+class BadArgument(click.ClickException):
+    """A bad option value, reported on one line (no usage block) with the usage exit code, 2."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"Invalid value for {option!r}: {message}")
+
+
+@cli.command("explain")
+@click.argument("rules", type=click.Path(path_type=Path))
+@click.option("--ip", help="The reader's address, placed with --geoip-db.")
+@click.option(
+    "--geoip-db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A MaxMind-format City or Country database.",
+)
+@click.option("--region", "region_code", metavar="CODE", help="The reader's region: RU, UA-43...")
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="NAME:VALUE",
+    help="A CDN geo header the reader arrives with (repeatable): CF-IPCountry:RU.",
+)
+@click.option(
+    "--geo-headers",
+    "preset",
+    type=click.Choice(sorted(PRESETS)),
+    help="Whose headers --header gives (default: told by the header names).",
+)
+@click.option("--url", required=True, help="The page: a path (/a/story) or a link.")
+@click.option("--lang", help="The reader's preferred language (as Accept-Language would give it).")
+@click.option(
+    "--at", "at_text", metavar="DATE", help="The moment to decide for: 2025-01-31 or 2025-01-31T12:00:00Z."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text or json.",
+)
+def explain(
+    rules: Path,
+    ip: str | None,
+    geoip_db: Path | None,
+    region_code: str | None,
+    headers: tuple[str, ...],
+    preset: str | None,
+    url: str,
+    lang: str | None,
+    at_text: str | None,
+    fmt: str,
+) -> None:
+    """Explain which notices a reader gets on a page under the rules RULES, and why.
+
+    Give the reader as --ip with --geoip-db, as --region, or as --header lines from a CDN.
+    """
+    given = [
+        name for name, value in (("--ip", ip), ("--region", region_code), ("--header", headers)) if value
+    ]
+    if len(given) != 1:
+        what = "none" if not given else " and ".join(given)
+        raise click.UsageError(f"give the reader as exactly one of --ip, --region or --header (got {what})")
+    page = page_of(url)
+    if page is None:
+        raise BadArgument("--url", f"{url!r} is not a path starting with / or an http(s) link")
+    if lang is not None and not _LANGUAGE.fullmatch(lang):
+        raise BadArgument("--lang", f"{lang!r} is not a language tag like 'en' or 'pt-BR'")
+    at = None
+    if at_text is not None:
+        try:
+            at = moment_of(at_text)
+        except ValueError as error:
+            raise BadArgument("--at", f"{at_text!r}: {error}") from None
+    location = _locate(ip, geoip_db, region_code, headers, preset)
+    engine = Engine(load_rules(rules))
+    report = explain_reader(engine, location, url, page[0], page[1], language=lang, at=at)
+    click.echo(format_json(report) if fmt == "json" else format_text(report), nl=fmt != "json")
+
+
+def _locate(
+    ip: str | None,
+    geoip_db: Path | None,
+    region_code: str | None,
+    headers: tuple[str, ...],
+    preset: str | None,
+) -> Location:
+    if ip is not None:
+        try:
+            address = str(ipaddress.ip_address(ip.strip()))
+        except ValueError:
+            raise BadArgument("--ip", f"{ip!r} is not an IP address") from None
+        if geoip_db is None:
+            raise click.UsageError("--ip needs --geoip-db: the database that places the address")
+        return locate_ip(address, geoip_db)
+    if region_code is not None:
+        try:
+            return locate_region(region_from_code(region_code), region_code.strip())
+        except ValueError as error:
+            raise BadArgument("--region", str(error)) from None
+    pairs = []
+    for header in headers:
+        name, sep, value = header.partition(":")
+        if not sep or not name.strip():
+            raise BadArgument("--header", f"{header!r} is not NAME:VALUE")
+        pairs.append((name.strip(), value.strip()))
+    geo = geo_headers_from(preset) if preset else infer_cdn(name for name, _ in pairs)
+    if geo is None:
+        names = ", ".join(sorted(PRESETS))
+        sent = ", ".join(n for n, _ in pairs)
+        raise BadArgument("--header", f"no CDN preset sends {sent}; name one with --geo-headers ({names})")
+    try:
+        return locate_headers(pairs, geo, geoip_db)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None

@@ -1,0 +1,182 @@
+"""``explain``: who sees what, and why, for one reader on one page, as data for a formatter.
+
+The reader is placed the way production would place them (``Locator``), the engine says why each
+notice applies or not, and each shown notice gets its language with the reason it was chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from geonotice.locate import GeoHeaders, Location, Locator
+from geonotice.policy.shown import choose_language, plain_text
+from geonotice.region import Region
+from geonotice.rules import Engine, Explanation
+from geonotice.rules.model import Notice
+
+_PROXY = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class ShownNotice:
+    notice: Notice
+    language: str
+    language_reason: str
+
+    @property
+    def html(self) -> str:
+        return self.notice.texts.get(self.language, "")
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderReport:
+    """Everything ``geonotice explain`` prints: the reader's location, the page, every notice
+    considered with its reasons, and the notices shown with their language."""
+
+    location: Location
+    url: str
+    language: str | None
+    explanation: Explanation
+    shown: tuple[ShownNotice, ...]
+
+
+def locate_region(region: Region, code: str) -> Location:
+    return Location(region, None, "region", f"given as {code}")
+
+
+def locate_ip(ip: str, geoip_db: str | Path) -> Location:
+    """Place an address with the database, as the middleware would for a direct connection.
+
+    Raises:
+        GeoIPDatabaseError: the database is missing, corrupt or of an unsuitable kind.
+    """
+    locator = Locator(geoip_db=geoip_db)
+    try:
+        return locator.explain_address(ip)
+    finally:
+        locator.stop()
+
+
+def locate_headers(
+    headers: Sequence[tuple[str, str]], geo: GeoHeaders, geoip_db: str | Path | None = None
+) -> Location:
+    """Place a reader by CDN headers, as the middleware would behind that CDN (a trusted proxy).
+
+    Raises:
+        GeoIPDatabaseError: ``geoip_db`` is given and cannot be used.
+    """
+    locator = Locator(geo_headers=geo, trusted_proxies=(_PROXY,), geoip_db=geoip_db)
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    try:
+        return locator.explain({"type": "http", "client": (_PROXY, 12345), "headers": raw})
+    finally:
+        locator.stop()
+
+
+def explain_reader(
+    engine: Engine,
+    location: Location,
+    url: str,
+    path: str,
+    host: str | None,
+    *,
+    language: str | None = None,
+    at: dt.datetime | None = None,
+) -> ReaderReport:
+    """Why each notice applies or not to this reader on this page, and what would be shown."""
+    explanation = engine.explain(location.region, path, host, at)
+    shown = tuple(
+        ShownNotice(item.notice, *choose_language(item.notice, explanation.page_language, language))
+        for item in explanation.notices
+        if item.applies
+    )
+    return ReaderReport(location, url, language, explanation, shown)
+
+
+def format_text(report: ReaderReport) -> str:
+    location = report.location
+    explanation = report.explanation
+    out = [f"Reader: {_region(location.region)}"]
+    out.append(f"  placed by: {location.source}" + (f" ({location.detail})" if location.detail else ""))
+    if location.address:
+        out.append(f"  address: {location.address}")
+    out.append(f"Page: {report.url}")
+    out.append(f"  path: {explanation.path}, host: {explanation.host or '(none)'}")
+    out.append(f"  page language: {explanation.page_language or '(none from the rules)'}")
+    out.append(f"  reader language: {report.language or '(none given)'}")
+    out.append(f"  at: {_moment(explanation.at)}")
+    out.append("Notices considered:")
+    if not explanation.notices:
+        out.append("  (the rules have no notices)")
+    for item in explanation.notices:
+        verdict = "APPLIES" if item.applies else "does not apply"
+        title = f" - {item.notice.title}" if item.notice.title else ""
+        out.append(f"  {item.notice.id}: {verdict}{title}")
+        out += [f"      {'ok ' if r.ok else 'NO '} {r.aspect}: {r.detail}" for r in item.reasons]
+    count = len(report.shown)
+    out.append(f"Shown: {count} notice{'' if count == 1 else 's'}" + (":" if count else ""))
+    for shown in report.shown:
+        out.append(f"  {shown.notice.id} in {shown.language} ({shown.language_reason}):")
+        out.append(f"      {plain_text(shown.html)}")
+    return "\n".join(out)
+
+
+def format_json(report: ReaderReport) -> str:
+    location = report.location
+    explanation = report.explanation
+    document = {
+        "reader": {
+            "region": str(location.region),
+            "country": location.region.country,
+            "subdivisions": list(location.region.subdivisions),
+            "anonymous": location.region.anonymous,
+            "address": location.address,
+            "source": location.source,
+            "detail": location.detail,
+        },
+        "page": {
+            "url": report.url,
+            "path": explanation.path,
+            "host": explanation.host,
+            "page_language": explanation.page_language,
+            "reader_language": report.language,
+            "at": explanation.at.isoformat().replace("+00:00", "Z"),
+        },
+        "notices": [
+            {
+                "id": item.notice.id,
+                "applies": item.applies,
+                "jurisdiction": item.jurisdiction,
+                "region_code": item.region_code,
+                "excluded_by": item.excluded_by,
+                "path_glob": item.path_glob,
+                "reasons": [{"aspect": r.aspect, "ok": r.ok, "detail": r.detail} for r in item.reasons],
+            }
+            for item in explanation.notices
+        ],
+        "shown": [
+            {
+                "id": shown.notice.id,
+                "language": shown.language,
+                "language_reason": shown.language_reason,
+                "html": shown.html,
+                "text": plain_text(shown.html),
+            }
+            for shown in report.shown
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _region(region: Region) -> str:
+    if not region.known:
+        return str(region)
+    return f"{region} (codes {', '.join(region.codes)})"
+
+
+def _moment(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
