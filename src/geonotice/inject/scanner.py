@@ -173,8 +173,10 @@ class PageRewriter:
         self.placed: list[Placement] = []
         self.fallbacks: list[Placement] = []
         self.unplaced: list[Placement] = []
+        self.fallback_outcome = "end-of-body"  # where the fallbacks went, once there are any
         self._state = _State.DATA if self._pending else _State.DONE
         self._raw_name = b""
+        self._ended_in = ""
         self._held = b""
         self._want_lang = True
         self._out: list[bytes] = []
@@ -206,6 +208,7 @@ class PageRewriter:
     def close(self) -> bytes:
         """Ends the page: returns what was held back, with pending fragments at the end if possible."""
         tail, self._held = self._held, b""
+        self._ended_in = self._state.value
         if not self._pending:
             return tail
         pending, self._pending = self._pending, []
@@ -214,6 +217,7 @@ class PageRewriter:
             # goes before it so that it is not swallowed too.
             fragments = b"".join(self._render(p, self.page_language) for p in pending)
             self.fallbacks.extend(pending)
+            self.fallback_outcome = "end-of-document"
             self._state = _State.DONE
             return fragments + tail
         self.unplaced.extend(pending)
@@ -223,7 +227,7 @@ class PageRewriter:
     @property
     def stopped_in(self) -> str:
         """Where the scanner was when the page ended (for the log of an unplaced notice)."""
-        return self._state.value
+        return self._ended_in
 
     # -- scanning -----------------------------------------------------------------------------
 

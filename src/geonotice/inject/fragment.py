@@ -1,0 +1,150 @@
+"""The notice markup inserted into pages, and the reader's language preferences.
+
+Each notice becomes one ``<aside class="geonotice-notice" data-notice-id="ID" lang="LL" role="note">``
+(plus ``dir="rtl"`` for right-to-left languages) around its text. There is no inline script or
+style, so a strict Content-Security-Policy never blocks it; sites style it through the classes
+``geonotice-notice`` and ``geonotice-notice--ID``.
+
+Notice texts were validated against the allowed HTML subset when the rules loaded. They are
+sanitized again here with the same allow-list, as defence in depth: a text that reaches readers
+of a banned outlet must never carry markup that the rules' authors did not intend. The result is
+cached per notice, language and text, since rendering runs on every covered request.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Sequence
+
+import nh3
+
+from geonotice.rules.model import Notice
+from geonotice.rules.schema import ALLOWED_TAGS, LINK_SCHEMES
+
+__all__ = ["RTL_LANGUAGES", "notice_language", "notice_text", "parse_accept_language", "render_notices"]
+
+# Primary language subtags written right to left (CLDR character order "right-to-left").
+RTL_LANGUAGES = frozenset(
+    {
+        "ar",
+        "arc",
+        "ckb",
+        "dv",
+        "fa",
+        "he",
+        "iw",
+        "ks",
+        "ku-arab",
+        "lrc",
+        "mzn",
+        "ps",
+        "sd",
+        "syr",
+        "ug",
+        "ur",
+        "yi",
+    }
+)
+_RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
+
+_MAX_ACCEPT_LANGUAGE = 1024  # longer headers are cut: no reader needs more, and parsing stays cheap
+_MAX_LANGUAGES = 16
+# RFC 4647 language range, as RFC 9110 section 12.5.4 uses it in Accept-Language ("*" excluded).
+_LANGUAGE_RANGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_QVALUE = re.compile(r"q=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", re.I)
+
+
+def is_rtl(language: str) -> bool:
+    """Whether text in ``language`` (a BCP 47 tag) runs right to left."""
+    parts = language.lower().split("-")
+    if any(part in _RTL_SCRIPTS for part in parts[1:]):
+        return True
+    return parts[0] in RTL_LANGUAGES
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    return nh3.clean(
+        text,
+        tags=set(ALLOWED_TAGS),
+        attributes={"a": {"href"}},
+        url_schemes=set(LINK_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _aside(notice_id: str, language: str, text: str) -> bytes:
+    escaped_id = html.escape(notice_id, quote=True)
+    direction = ' dir="rtl"' if is_rtl(language) else ""
+    return (
+        f'<aside class="geonotice-notice geonotice-notice--{escaped_id}" data-notice-id="{escaped_id}"'
+        f' lang="{html.escape(language, quote=True)}"{direction} role="note">{_clean(text)}</aside>'
+    ).encode()
+
+
+def notice_language(notice: Notice, languages: Sequence[str]) -> str:
+    """The language ``notice`` is shown in for these preferences (best first), if it has text in it."""
+    language = notice.language_for(languages)
+    if language in notice.texts:
+        return language
+    return next(iter(notice.texts), language)
+
+
+def notice_text(notice: Notice, language: str) -> str:
+    """The sanitized HTML text of ``notice`` in ``language`` (as ``notice_language`` chose it)."""
+    return _clean(notice.texts.get(language, ""))
+
+
+def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes:
+    """The markup of ``notices``, in order, each in the first of ``languages`` it has text in.
+
+    ``languages`` are preferences, best first: the page's ``<html lang>``, the language the rules
+    give the page's path, then the reader's ``Accept-Language``. A notice with none of them uses
+    its default language.
+    """
+    parts = []
+    for notice in notices:
+        language = notice_language(notice, languages)
+        parts.append(_aside(notice.id, language, notice.texts.get(language, "")))
+    return b"".join(parts)
+
+
+def parse_accept_language(header: str | None) -> tuple[str, ...]:
+    """The language ranges of an ``Accept-Language`` header, best first (RFC 9110, section 12.5.4).
+
+    Garbage never raises: malformed members are skipped, ``q=0`` ranges and ``*`` are dropped,
+    and a header longer than 1 KiB is cut. Equal q-values keep the header's order.
+    """
+    if not header:
+        return ()
+    return _parse_accept_language(header[:_MAX_ACCEPT_LANGUAGE])
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_accept_language(header: str) -> tuple[str, ...]:
+    ranked: list[tuple[float, int, str]] = []
+    for index, member in enumerate(header.split(",")):
+        language, _, params = member.partition(";")
+        language = language.strip()
+        if not _LANGUAGE_RANGE.fullmatch(language):
+            continue
+        quality = 1.0
+        params = params.strip()
+        if params:
+            match = _QVALUE.fullmatch(params.replace(" ", ""))
+            if match is None:
+                continue
+            quality = float(match.group(1))
+        if quality > 0:
+            ranked.append((-quality, index, language))
+    ranked.sort()
+    seen: dict[str, None] = {}
+    for _, _, language in ranked:
+        seen.setdefault(language, None)
+        if len(seen) == _MAX_LANGUAGES:
+            break
+    return tuple(seen)

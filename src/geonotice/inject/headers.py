@@ -1,0 +1,182 @@
+"""Header edits that keep caches, conditional requests and ranges correct for each page variant.
+
+A covered page exists in variants: without a notice, and with each set of notices (and
+languages). Every edit here serves one rule: no cache, shared or private, may give a reader a
+variant other than the one the rules give them.
+
+Shared caches (CDN, nginx, Varnish): ``CachePolicy`` says what tells variants apart.
+
+* Region from a CDN header (``CF-IPCountry``, ``CloudFront-Viewer-Country`` ...): covered responses
+  get ``Vary`` on that header, for readers with and without notices alike, so a cache keys them
+  by it. Some CDNs ignore ``Vary`` unless told otherwise: on Cloudflare, put the header in a Cache
+  Rule's custom cache key (Enterprise) or bypass the cache on covered paths; on CloudFront, add
+  the header to the cache policy (the ``Vary`` alone is not enough); Fastly and Varnish honour
+  ``Vary``; nginx ``proxy_cache`` honours it too (``proxy_cache_key`` need not change).
+* Region from the client address: no request header tells variants apart, so covered responses
+  become ``Cache-Control: private`` (``public`` and ``s-maxage`` removed, the rest kept) and no
+  shared cache stores them. Browsers still cache them for their one reader.
+
+Private caches (browsers): a changed body gets a changed ``ETag`` (the original plus a variant
+suffix, ``"abc"`` → ``"abc-gn1a2b3c4d"``) and loses ``Last-Modified``, since a date cannot tell
+variants apart. On the request side, ``If-None-Match`` keeps only the tags of the variant the
+reader gets now, with the suffix removed, so the app can still answer 304 for that very variant;
+tags of other variants, ``If-Modified-Since`` and ``If-Range`` are dropped, and so is ``Range``:
+the full page is served, never a part that lacks or cuts the notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from starlette.datastructures import MutableHeaders
+
+__all__ = [
+    "CachePolicy",
+    "apply_cache_policy",
+    "mark_changed",
+    "request_headers_for_variant",
+    "request_headers_without_variants",
+    "variant_suffix",
+]
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+_SUFFIX = re.compile(r"-gn[0-9a-f]{8}$")
+_ENTITY_TAG = re.compile(r'\s*((?:W/)?"[^"]*")\s*(?:,|$)')
+_CONDITIONAL_RANGE = (b"range", b"if-range")
+# Headers that describe the original body and would lie about the changed one.
+_STALE_ON_CHANGE = ("last-modified", "content-md5", "digest", "content-digest", "repr-digest")
+
+
+@dataclass(frozen=True, slots=True)
+class CachePolicy:
+    """How shared caches tell page variants apart.
+
+    ``vary``: the request headers the region came from (a CDN's geo headers), added to ``Vary``.
+    ``private``: the region came from the client address, so shared caches must not store the page.
+    """
+
+    vary: tuple[str, ...] = ()
+    private: bool = False
+
+
+def variant_suffix(chosen: Iterable[tuple[str, str]]) -> str:
+    """The ETag suffix of a variant, from its ``(notice id, language)`` pairs in order."""
+    digest = hashlib.blake2s("\n".join(f"{i}\t{lang}" for i, lang in chosen).encode(), digest_size=4)
+    return "-gn" + digest.hexdigest()
+
+
+def _entity_tags(value: str) -> list[str] | None:
+    """The entity tags of an ``If-None-Match`` value, or ``None`` if it does not parse."""
+    tags: list[str] = []
+    pos = 0
+    value = value.strip()
+    while pos < len(value):
+        match = _ENTITY_TAG.match(value, pos)
+        if match is None or match.end() == pos:
+            return None
+        tags.append(match.group(1))
+        pos = match.end()
+    return tags
+
+
+def _opaque(tag: str) -> tuple[str, str]:
+    """Splits ``W/"abc"`` into ``("W/", "abc")``."""
+    weak = "W/" if tag.startswith("W/") else ""
+    return weak, tag[len(weak) + 1 : -1]
+
+
+def _joined(headers: RawHeaders, name: bytes) -> str | None:
+    values = [v.decode("latin-1") for k, v in headers if k == name]
+    return ", ".join(values) if values else None
+
+
+def request_headers_for_variant(headers: Sequence[tuple[bytes, bytes]], suffix: str) -> RawHeaders:
+    """Request headers for a reader who gets the variant with ``suffix`` (see the module docstring)."""
+    out = [(k, v) for k, v in headers if k not in _CONDITIONAL_RANGE and k != b"if-modified-since"]
+    inm = _joined(out, b"if-none-match")
+    if inm is None:
+        return out
+    out = [(k, v) for k, v in out if k != b"if-none-match"]
+    kept = []
+    for tag in _entity_tags(inm) or ():
+        weak, opaque = _opaque(tag)
+        if opaque.endswith(suffix):
+            kept.append(f'{weak}"{opaque[: -len(suffix)]}"')
+    if kept:
+        out.append((b"if-none-match", ", ".join(kept).encode("latin-1")))
+    return out
+
+
+def request_headers_without_variants(headers: Sequence[tuple[bytes, bytes]]) -> RawHeaders | None:
+    """Request headers for a reader without notices, or ``None`` when nothing needs to change.
+
+    Entity tags of a variant with notices are dropped: that reader's cached copy has a notice
+    they no longer get.
+    """
+    inm = None
+    for k, v in headers:
+        if k == b"if-none-match":
+            inm = v
+            break
+    if inm is None or b"-gn" not in inm:
+        return None
+    joined = _joined(list(headers), b"if-none-match") or ""
+    out = [(k, v) for k, v in headers if k != b"if-none-match"]
+    kept = [t for t in _entity_tags(joined) or () if not _SUFFIX.search(_opaque(t)[1])]
+    if kept:
+        out.append((b"if-none-match", ", ".join(kept).encode("latin-1")))
+    return out
+
+
+def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
+    """Makes a covered response safe for shared caches (for readers with and without notices)."""
+    for name in policy.vary:
+        headers.add_vary_header(name)
+    if policy.private:
+        directives = [d.strip() for d in headers.get("cache-control", "").split(",") if d.strip()]
+        kept = [
+            d
+            for d in directives
+            if d.split("=", 1)[0].strip().lower() not in ("public", "s-maxage", "private")
+        ]
+        headers["cache-control"] = ", ".join(["private", *kept])
+
+
+def mark_changed(
+    headers: MutableHeaders,
+    *,
+    notice_ids: Sequence[str],
+    suffix: str,
+    content_length: int | None,
+    languages_vary: bool = False,
+) -> None:
+    """Edits the headers of a response whose body gets notices (or of its HEAD/304 twin).
+
+    ``content_length`` is the exact new length, or ``None`` to remove the header (streamed body).
+    ``languages_vary`` adds ``Vary: Accept-Language`` when the reader's languages chose the text.
+    """
+    if content_length is None:
+        if "content-length" in headers:
+            del headers["content-length"]
+    else:
+        headers["content-length"] = str(content_length)
+    etag = headers.get("etag")
+    if etag is not None:
+        tags = _entity_tags(etag)
+        if tags is not None and len(tags) == 1:
+            weak, opaque = _opaque(tags[0])
+            headers["etag"] = f'{weak}"{opaque}{suffix}"'
+        else:
+            del headers["etag"]  # not an entity tag we can extend: better none than a wrong one
+    for stale in _STALE_ON_CHANGE:
+        if stale in headers:
+            del headers[stale]
+    if "accept-ranges" in headers:
+        headers["accept-ranges"] = "none"  # ranges of this variant are not served
+    headers["legal-notices"] = ", ".join(notice_ids)
+    if languages_vary:
+        headers.add_vary_header("Accept-Language")
