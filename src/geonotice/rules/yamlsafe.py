@@ -167,7 +167,10 @@ class _Loader(yaml.SafeLoader):
             self._refuse(event, "yaml-alias", f"anchors (&{anchor}) are not allowed: write each value out")
         tag = getattr(event, "tag", None)
         if tag is not None:
-            self._refuse(event, "yaml-tag", f"tags ({tag}) are not allowed: quote the value instead")
+            shown = (
+                "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            )
+            self._refuse(event, "yaml-tag", f"tags ({shown}) are not allowed: quote the value instead")
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(event.start_mark, "too-deep", f"nested more than {MAX_DEPTH} levels deep")
