@@ -1,4 +1,4 @@
-"""A tiny news site for end-to-end policy runs: articles under /a/ and /ru/a/, a home page, an API."""
+"""A tiny news site for end-to-end policy runs: articles under /a/ and /<lang>/a/, home pages, an API."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ async def article(request: Request) -> HTMLResponse:
     return HTMLResponse(PAGE.format(lang="en", title=f"Story {slug}", body="Reporting from the ground."))
 
 
-async def article_ru(request: Request) -> HTMLResponse:
-    slug = request.path_params["slug"]
-    return HTMLResponse(PAGE.format(lang="ru", title=f"Статья {slug}", body="Репортаж с места событий."))
+async def article_in(request: Request) -> HTMLResponse:
+    slug, lang = request.path_params["slug"], request.path_params["lang"]
+    return HTMLResponse(PAGE.format(lang=lang, title=f"Story {slug}", body="Reporting from the ground."))
 
 
 async def home(request: Request) -> HTMLResponse:
@@ -33,14 +33,15 @@ async def home(request: Request) -> HTMLResponse:
 
 
 async def api(request: Request) -> JSONResponse:
-    return JSONResponse({"stories": []})
+    return JSONResponse({"id": request.path_params["id"], "title": "A story"})
 
 
 app = Starlette(
     routes=[
         Route("/", home),
         Route("/a/{slug:path}", article),
-        Route("/ru/a/{slug:path}", article_ru),
-        Route("/api/stories", api),
+        Route("/{lang}/", home),
+        Route("/{lang}/a/{slug:path}", article_in),
+        Route("/api/articles/{id}", api),
     ]
 )
