@@ -8,14 +8,24 @@ The data flows one way: request → reader's region (``locate``) → applicable 
 from __future__ import annotations
 
 from geonotice.errors import ConfigError, GeoIPDatabaseError, GeoNoticeError, RulesError
+from geonotice.locate import GeoHeaders, Locator
+from geonotice.middleware import GeoNoticeMiddleware
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
+from geonotice.rules import Engine, RulesHolder, check_rules, load_rules
 
 __all__ = [
     "ANONYMOUS",
     "UNKNOWN",
     "ConfigError",
+    "Engine",
+    "GeoHeaders",
     "GeoIPDatabaseError",
     "GeoNoticeError",
+    "GeoNoticeMiddleware",
+    "Locator",
     "Region",
     "RulesError",
+    "RulesHolder",
+    "check_rules",
+    "load_rules",
 ]
