@@ -108,18 +108,19 @@ def test_added_and_removed_files_count(rules_dir: Path) -> None:
 
 
 def test_swapping_a_symlinked_directory_is_noticed(tmp_path: Path) -> None:
-    # The way a Kubernetes ConfigMap volume updates: a ..data link switches to a new directory.
-    for version in ("v1", "v2"):
-        (tmp_path / version).mkdir()
-        write(tmp_path / version / "main.yaml", f"notice-{version}")
-    (tmp_path / "..data").symlink_to("v1")
+    # The way a Kubernetes ConfigMap volume updates: the files are links through ..data, and
+    # ..data is atomically re-pointed at a new hidden directory.
     mounted = tmp_path / "mounted"
     mounted.mkdir()
-    (mounted / "main.yaml").symlink_to(tmp_path / "..data" / "main.yaml")
+    for version in ("..v1", "..v2"):
+        (mounted / version).mkdir()
+        write(mounted / version / "main.yaml", f"notice-{version[2:]}")
+    (mounted / "..data").symlink_to("..v1")
+    (mounted / "main.yaml").symlink_to("..data/main.yaml")
     holder = RulesHolder(mounted, interval=60)
-    assert served(holder) == ["notice-v1"]
-    (tmp_path / "..data.new").symlink_to("v2")
-    os.replace(tmp_path / "..data.new", tmp_path / "..data")
+    assert served(holder) == ["notice-v1"]  # hidden entries are not read twice
+    (mounted / "..data.new").symlink_to("..v2")
+    os.replace(mounted / "..data.new", mounted / "..data")
     assert holder.check_now()
     assert served(holder) == ["notice-v2"]
 
