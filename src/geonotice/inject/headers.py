@@ -45,7 +45,7 @@ __all__ = [
 RawHeaders = list[tuple[bytes, bytes]]
 
 _SUFFIX = re.compile(r"-gn[0-9a-f]{8}$")
-_ENTITY_TAG = re.compile(r'\s*((?:W/)?"[^"]*")\s*(?:,|$)')
+_ENTITY_TAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 _CONDITIONAL_RANGE = (b"range", b"if-range")
 # Headers that describe the original body and would lie about the changed one.
 _STALE_ON_CHANGE = ("last-modified", "content-md5", "digest", "content-digest", "repr-digest")
