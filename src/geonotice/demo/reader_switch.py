@@ -9,11 +9,13 @@ alone: the middleware itself never lets a client choose its location.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from importlib import resources
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -25,7 +27,8 @@ _FORWARDING_HEADERS = frozenset({b"x-forwarded-for", b"forwarded"})
 
 @dataclass(frozen=True, slots=True)
 class DemoReader:
-    """A reader the demo can pretend to be: ``key`` appears in URLs and the cookie."""
+    """A reader the demo can pretend to be: ``key`` appears in URLs and the cookie, ``region`` is
+    the most precise code the demo database gives the address (``UA-43``)."""
 
     key: str
     label: str
@@ -43,27 +46,21 @@ def load_demo_readers() -> tuple[DemoReader, ...]:
     """
     try:
         text = resources.files("geonotice.demo").joinpath("readers.json").read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, json.JSONDecodeError) as error:
-        raise ValueError(f"demo readers.json cannot be read: {error}") from error
-    entries = data.get("readers", data) if isinstance(data, dict) else data
-    if isinstance(entries, dict):
-        entries = [{"key": key, **value} for key, value in entries.items()]
-    if not isinstance(entries, list):
-        raise ValueError("demo readers.json: expected a list of readers")
-    return tuple(_reader(entry) for entry in entries)
+        entries = json.loads(text)["readers"]
+        return tuple(_reader(entry) for entry in entries)
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+        raise ValueError(f"demo readers.json cannot be used: {error!r}") from error
 
 
-def _reader(entry: object) -> DemoReader:
-    if not isinstance(entry, Mapping):
-        raise ValueError(f"demo readers.json: expected an object per reader, got {entry!r}")
-    label = str(entry.get("label") or entry.get("name") or entry.get("city") or "")
-    key = str(entry.get("key") or entry.get("id") or label).strip().lower().replace(" ", "-")
-    address = entry.get("ipv4") or entry.get("address") or entry.get("ip")
-    region = entry.get("region") or entry.get("expected_region") or entry.get("country") or ""
-    if not key or not isinstance(address, str):
-        raise ValueError(f"demo readers.json: reader without a key or an address: {entry!r}")
-    return DemoReader(key=key, label=label or key.title(), region=str(region), address=address)
+def _reader(entry: Mapping[str, Any]) -> DemoReader:
+    key = str(entry["name"])
+    network = ipaddress.ip_network(entry["ipv4"])
+    # Any host of the reader's network will do; the fifth reads less like a network address.
+    address = str(network[min(5, network.num_addresses - 1)])
+    country = str(entry["country"])
+    subdivisions = entry.get("subdivisions") or []
+    region = f"{country}-{subdivisions[-1][0]}" if subdivisions else country
+    return DemoReader(key=key, label=key.replace("-", " ").title(), region=region, address=address)
 
 
 def reader_from_cookie(cookie_header: str, readers: Mapping[str, DemoReader]) -> DemoReader | None:

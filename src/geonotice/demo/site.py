@@ -117,6 +117,20 @@ def load_articles() -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (a.date, a.id), reverse=True))
 
 
+def showcase_articles(articles: Sequence[Article]) -> tuple[Article, Article]:
+    """The newest Russian article that has an English translation, and that translation: the pages
+    the demo's printed links and curl lines point at.
+
+    Raises:
+        ValueError: no Russian article has an English translation.
+    """
+    english = {a.id: a for a in articles if a.lang == "en"}
+    for article in articles:
+        if article.lang == "ru" and article.id in english:
+            return article, english[article.id]
+    raise ValueError("the demo needs a Russian article with an English translation")
+
+
 def _parse_article(name: str, text: str) -> Article:
     match = _FRONT_MATTER.match(text)
     if match is None:
