@@ -88,11 +88,21 @@ def test_run_refuses_a_malformed_trusted_proxy(proxy: str, capsys: pytest.Captur
     assert proxy in err
 
 
-@pytest.mark.parametrize("value", ["akamai", "region=X-Region", "country="])
+@pytest.mark.parametrize("value", ["akamai", "region=X-Region", "country=", "country=Bad Header"])
 def test_run_refuses_unknown_geo_headers(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run_example(["--geo-headers", value], capsys)
     assert code == 2
     assert err.count("\n") == 1
+    assert err.startswith("Error: --geo-headers: ")
+
+
+def test_run_needs_a_database_or_geo_headers_to_locate_readers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(["starlette_news:app", "--app-dir", "examples", "--rules", str(RULES)], capsys)
+    assert code == 2
+    assert (
+        err
+        == "Error: locating readers needs a GeoIP database (--geoip-db) or CDN geo headers (--geo-headers)\n"
+    )
 
 
 def test_run_refuses_a_port_that_is_taken(capsys: pytest.CaptureFixture[str]) -> None:

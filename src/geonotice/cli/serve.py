@@ -8,6 +8,7 @@ one-line reason and exit code 2. Only then is the port bound and uvicorn started
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import json
 import os
 import socket
@@ -178,6 +179,11 @@ def demo_command(host: str, port: int, rules: Path | None, log_level: str) -> No
     wrapped = _build(lambda: create_demo_app(rules=rules))
     sock = _bind(host, port)
     click.echo(demo_banner(_url(host, sock), rules, load_demo_readers(), load_articles()))
+    if not _is_loopback(host):
+        click.echo(
+            "Note: the demo trusts only this machine as a proxy, so the reader links and X-Forwarded-For "
+            "work from here alone; visitors from other machines are located by their own address."
+        )
     _serve(uvicorn.Config(wrapped, log_level=log_level, proxy_headers=False), sock)
 
 
@@ -300,7 +306,7 @@ def _build(make: Callable[[], ASGIApp]) -> ASGIApp:
     except GeoIPDatabaseError as error:
         raise SettingsError(f"--geoip-db: {_one_line(error)}") from None
     except (ConfigError, ValueError) as error:
-        raise SettingsError(_one_line(error)) from None
+        raise SettingsError(_option_names(_one_line(error))) from None
     return app
 
 
@@ -337,6 +343,13 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def _url(host: str, sock: socket.socket) -> str:
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
@@ -359,6 +372,22 @@ def _close(app: Any) -> None:
             close()
             return
         app = getattr(app, "app", None)
+
+
+# The library names its keyword arguments; people at a command line know the options.
+_OPTION_NAMES = (
+    ("trusted_proxies: ", "--trusted-proxy: "),
+    ("geo_headers: ", "--geo-headers: "),
+    ("(geoip_db=...)", "(--geoip-db)"),
+    ("(geo_headers=...)", "(--geo-headers)"),
+    ("GeoHeaders(country='X-Country', region='X-Region')", "'country=X-Country,region=X-Region'"),
+)
+
+
+def _option_names(message: str) -> str:
+    for keyword, option in _OPTION_NAMES:
+        message = message.replace(keyword, option)
+    return message
 
 
 def _one_line(error: object) -> str:
