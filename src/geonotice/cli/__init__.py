@@ -6,6 +6,7 @@ cases, a rules change with impact), 2 bad usage or settings. The library never c
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -31,16 +32,22 @@ def cli() -> None:
     """Add legally required notices to article pages, by where the reader is."""
 
 
+# One module per command; each adds itself to ``cli`` when imported.
+COMMAND_MODULES: tuple[str, ...] = ("serve", "check", "policytest", "explain", "diff")
+
+
 def _register() -> None:
-    # One module per command; each adds itself to ``cli`` when imported.
-    from geonotice.cli import check, diff, explain, policytest, serve  # noqa: F401
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"geonotice.cli.{name}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of exiting, so tests can call it."""
     _register()
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="geonotice", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="geonotice", standalone_mode=False
+        )
     except click.exceptions.Exit as exit_:
         return exit_.exit_code
     except click.ClickException as error:
@@ -52,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeoNoticeError as error:
         click.echo(f"geonotice: error: {error}", err=True)
         return EXIT_USAGE
-    return EXIT_OK
+    # Without standalone mode, click catches ``Exit`` (so ``Findings``) itself and returns its code.
+    return result if isinstance(result, int) else EXIT_OK
 
 
 def run() -> None:  # pragma: no cover - the console script
