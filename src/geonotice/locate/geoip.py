@@ -108,12 +108,10 @@ class GeoIPDatabase:
         except OSError:
             self.inode = None
         self._reader = reader
-        self._get = reader.get
+        self._get: Callable[[str], Any] = reader.get  # records are untyped dicts by nature
         self._reading = reading
         self._regions: dict[object, Region] = {}
-        self._record_region: Callable[[Any], Region] = (
-            self._geoip2_region if reading == "geoip2" else self._ipinfo_region
-        )
+        self._flat = reading == "ipinfo"
         self._guard_local = False
 
     @classmethod
@@ -170,9 +168,7 @@ class GeoIPDatabase:
                 self._guard_local = True
         for public in ("1.1.1.1", "8.8.8.8", "2001:4860:4860::8888"):
             if ":" not in public or self.ip_version == 6:
-                record = self._reader.get(public)
-                if record is not None:
-                    self._record_region(record)
+                self._reader.get(public)  # raises on a damaged tree or data section
 
     def __repr__(self) -> str:
         return f"GeoIPDatabase({str(self.path)!r}, {self.database_type!r}, built {self.build_date:%Y-%m-%d})"
@@ -198,8 +194,8 @@ class GeoIPDatabase:
         Returns ``UNKNOWN`` for anything that is not an address, for local, private and reserved
         addresses, for addresses the database does not have, and for damaged records.
         """
-        if "." in ip and ip[:7].lower() == "::ffff:":
-            ip = ip[7:]  # v4-mapped, from a dual-stack socket: the IPv4 tree has the answer
+        # This runs for every reader not seen recently: each step here is weighed against the
+        # 5-10 us of the lookup itself (benchmarks/bench_locate.py), hence the inlining.
         try:
             record = self._get(ip)
         except ValueError:
@@ -209,11 +205,35 @@ class GeoIPDatabase:
             logger.exception("GeoIP lookup of %s in %s failed", ip, self.path)
             return UNKNOWN
         if record is None:
+            if ip[:7].lower() == "::ffff:" and "." in ip:
+                # v4-mapped, from a dual-stack socket: MaxMind's files alias these to the IPv4
+                # tree, other writers may not.
+                return self.lookup(ip[7:])
             return UNKNOWN
         if self._guard_local and is_local_address(ip):
             return UNKNOWN
         try:
-            return self._record_region(record)
+            if self._flat:
+                return self._ipinfo_region(record)
+            # GeoIP2 City/Country shape: {"country": {"iso_code": "UA"}, "subdivisions":
+            # [{"iso_code": "43"}]}. NOTE: only ``country`` counts; ``registered_country`` is
+            # where the network's owner is registered, not where the reader is.
+            country = record.get("country")
+            if country is None:
+                return UNKNOWN
+            iso = country.get("iso_code")
+            subdivisions = record.get("subdivisions")
+            if not subdivisions:
+                key: object = iso
+            elif len(subdivisions) == 1:
+                key = (iso, subdivisions[0].get("iso_code"))
+            else:
+                key = (iso, *[s.get("iso_code") for s in subdivisions])
+            region = self._regions.get(key)
+            if region is None:
+                codes = [s.get("iso_code") for s in subdivisions or ()]
+                region = self._intern(key, lambda: _region(iso, codes))
+            return region
         except (AttributeError, TypeError):
             logger.debug("GeoIP record for %s in %s has an unexpected shape: %r", ip, self.path, record)
             return UNKNOWN
@@ -262,21 +282,6 @@ class GeoIPDatabase:
             region = build()
             if len(self._regions) < _MAX_INTERNED_REGIONS:
                 self._regions[key] = region
-        return region
-
-    def _geoip2_region(self, record: Any) -> Region:
-        # GeoIP2 City/Country shape: {"country": {"iso_code": "UA"}, "subdivisions": [{"iso_code": "43"}]}.
-        # NOTE: only ``country`` counts; ``registered_country`` is where the network's owner is
-        # registered, not where the reader is, and would show notices to the wrong people.
-        country = record.get("country")
-        if country is None:
-            return UNKNOWN
-        iso = country.get("iso_code")
-        subdivisions = record.get("subdivisions")
-        key = (iso, *[s.get("iso_code") for s in subdivisions]) if subdivisions else iso
-        region = self._regions.get(key)
-        if region is None:
-            region = self._intern(key, lambda: _region(iso, [s.get("iso_code") for s in subdivisions or ()]))
         return region
 
     def _ipinfo_region(self, record: Any) -> Region:

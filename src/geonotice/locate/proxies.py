@@ -50,6 +50,14 @@ class TrustedProxies:
                 addresses.add(_address(entry))
         self._addresses = frozenset(addresses)
         self._networks = tuple(networks)
+        # The networks as integer bounds per IP version: comparing ints is several times faster
+        # than ``address in network``, and this runs for every hop behind a proxy.
+        self._bounds = {
+            version: tuple(
+                (int(n.network_address), int(n.broadcast_address)) for n in networks if n.version == version
+            )
+            for version in (4, 6)
+        }
         self._entries = tuple(
             [str(a) for a in sorted(addresses, key=lambda a: (a.version, a))] + [str(n) for n in networks]
         )
@@ -61,9 +69,17 @@ class TrustedProxies:
     def __contains__(self, address: object) -> bool:
         if not isinstance(address, ipaddress.IPv4Address | ipaddress.IPv6Address):
             return False
+        return self.trusts(address)
+
+    def trusts(self, address: Address) -> bool:
+        """Whether ``address`` is one of the trusted proxies."""
         if address in self._addresses:
             return True
-        return any(address in network for network in self._networks)
+        number = int(address)
+        for low, high in self._bounds[address.version]:  # noqa: SIM110 - no generator on the hot path
+            if low <= number <= high:
+                return True
+        return False
 
     def __repr__(self) -> str:
         return f"TrustedProxies({list(self._entries)!r})"
@@ -79,7 +95,7 @@ class TrustedProxies:
         known = self._by_text.get(host)
         if known is None:
             address = _parse_host(host)
-            known = address is not None and address in self
+            known = address is not None and self.trusts(address)
             if len(self._by_text) >= _PEER_CACHE_SIZE:
                 self._by_text.clear()
             self._by_text[host] = known
@@ -122,19 +138,25 @@ def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         ) from None
 
 
-def walk_hops(hops: Sequence[Hop], trusted: TrustedProxies) -> tuple[Hop | None, str]:
+def walk_hops(hops: Sequence[Hop], trusted: TrustedProxies) -> Hop | None:
     """The reader's hop: walking from the right, the first one that is not a trusted proxy.
 
-    Returns the hop (``None`` if the header had none) and a sentence saying how it was chosen.
-    A hop without an address (``unknown``, ``_hidden``, garbage) ends the walk and is returned
-    as is: what lies to its left was written by someone we cannot vouch for. When every hop is a
-    trusted proxy, the leftmost is the best we know.
+    Returns ``None`` if there are no hops. A hop without an address (``unknown``, ``_hidden``,
+    garbage) ends the walk and is returned as is: what lies to its left was written by someone
+    we cannot vouch for. When every hop is a trusted proxy, the leftmost is the best we know.
     """
     for hop in reversed(hops):
-        if hop.address is None:
-            return hop, f"hop {hop.text!r} has no usable address"
-        if hop.address not in trusted:
-            return hop, f"rightmost hop that is not a trusted proxy: {hop.text}"
-    if not hops:
-        return None, "no hops"
-    return hops[0], f"every hop is a trusted proxy; the leftmost is {hops[0].text}"
+        if hop.address is None or not trusted.trusts(hop.address):
+            return hop
+    return hops[0] if hops else None
+
+
+def why_this_hop(hops: Sequence[Hop], hop: Hop | None, trusted: TrustedProxies) -> str:
+    """A sentence saying why ``walk_hops`` chose ``hop``, for ``explain``."""
+    if hop is None:
+        return "no hops"
+    if hop.address is None:
+        return f"hop {hop.text!r} has no usable address"
+    if trusted.trusts(hop.address):
+        return f"every hop is a trusted proxy; the leftmost is {hop.text}"
+    return f"rightmost hop that is not a trusted proxy: {hop.text}"
