@@ -235,6 +235,13 @@ def test_an_overlong_header_is_ignored_and_the_address_is_unknown(
     assert "too long" in location.detail
 
 
+def test_an_unusable_hop_is_logged_at_debug_level(locator: Locator, caplog: pytest.LogCaptureFixture) -> None:
+    scope = http_scope("10.0.0.1", [("X-Forwarded-For", f"{MOSCOW}, garbage")])
+    with caplog.at_level("DEBUG", logger="geonotice.locate"):
+        assert locator.locate(scope) is UNKNOWN
+    assert "'garbage' has no usable address" in caplog.text
+
+
 def test_too_many_hops_are_ignored(locator: Locator) -> None:
     value = ", ".join([MOSCOW] + ["10.0.0.2"] * MAX_HOPS)
     assert locator.locate(http_scope("10.0.0.1", [("X-Forwarded-For", value)])) is UNKNOWN

@@ -136,7 +136,7 @@ class Locator:
         self._state: _DatabaseState | None = None
         self._watcher: FileWatcher | None = None
         if geoip_db is not None:
-            path = self._path = Path(geoip_db)
+            path = self._path = Path(geoip_db).expanduser()
             self._state = _DatabaseState(GeoIPDatabase.open(path))
             _log_loaded(self._state.database, "loaded")
             self._watcher = FileWatcher(
