@@ -37,6 +37,7 @@ class Served:
     url: str
     printed: str
     process: subprocess.Popen[str]
+    log: Path  # its standard error: uvicorn's and geonotice's logs
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30.0)
@@ -53,7 +54,8 @@ class Launcher:
         """Run ``geonotice ARGS`` and wait until it prints its URL (and ``ready``, when given)."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith("GEONOTICE_")}
         environment.update(env or {})
-        with (self.logs / f"stderr-{len(self.started)}.log").open("w") as stderr:
+        log = self.logs / f"stderr-{len(self.started)}.log"
+        with log.open("w") as stderr:
             process = subprocess.Popen(
                 [str(GEONOTICE), *args],
                 cwd=REPO,
@@ -77,12 +79,12 @@ class Launcher:
             printed.append(line)
             text = "".join(printed)
             if URL.search(text) and ready in text:
-                return Served(URL.search(text).group(0), text, process)  # type: ignore[union-attr]
+                return Served(URL.search(text).group(0), text, process, log)  # type: ignore[union-attr]
         process.kill()
         process.wait(10)
         self.close(process)
-        log = (self.logs / f"stderr-{len(self.started) - 1}.log").read_text()
-        pytest.fail(f"geonotice {' '.join(args)} did not start; it printed {printed!r}\nstderr:\n{log}")
+        command = " ".join(args)
+        pytest.fail(f"geonotice {command} did not start; it printed {printed!r}\nstderr:\n{log.read_text()}")
 
     def stop_all(self) -> None:
         for process in self.started:

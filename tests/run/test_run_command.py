@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -218,3 +220,40 @@ def test_forwarding_headers_from_untrusted_peers_are_ignored(launcher: Launcher)
         response = http.get(path, headers={"x-forwarded-for": MOSCOW})
     assert response.status_code == 200
     assert NOTICE not in response.text
+
+
+def test_rules_changes_reach_a_running_server_without_a_restart(launcher: Launcher, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for source in RULES.glob("*.yaml"):
+        (rules / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    spec, path = EXAMPLES["starlette"]
+    args = ["run", spec, "--app-dir", "examples", "--port", "0", *SETTINGS, "--rules", str(rules)]
+    served = launcher.start([*args, "--reload-interval", "0.2"])
+    with served.client() as http:
+        assert NOTICE in http.get(path, headers={"x-forwarded-for": MOSCOW}).text
+        russia = rules / "10-russia.yaml"
+        edited = russia.read_text(encoding="utf-8").replace("      - RU     # Russia\n", "")
+        assert edited != russia.read_text(encoding="utf-8")
+        staged = rules / "10-russia.yaml.new"
+        staged.write_text(edited, encoding="utf-8")
+        staged.replace(russia)  # an atomic swap, as a deployment does
+        deadline = time.monotonic() + 20
+        while NOTICE in http.get(path, headers={"x-forwarded-for": MOSCOW}).text:
+            assert time.monotonic() < deadline, "the edited rules were not picked up"
+            time.sleep(0.2)
+        crimea = http.get(path, headers={"x-forwarded-for": "192.0.2.21"})
+    assert NOTICE in crimea.text, "the rest of the jurisdiction still gets the notice"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_run_shuts_down_gracefully_when_terminated(workers: str, launcher: Launcher) -> None:
+    spec, path = EXAMPLES["starlette"]
+    args = ["run", spec, "--app-dir", "examples", "--port", "0", "--workers", workers]
+    served = launcher.start([*args, *SETTINGS])
+    with served.client() as http:
+        assert http.get(path).status_code == 200
+    served.process.send_signal(signal.SIGTERM)
+    # uvicorn re-raises the signal once it has shut down, so the exit status says "terminated".
+    assert served.process.wait(30) in (0, -signal.SIGTERM)
+    assert "Finished server process" in served.log.read_text()
