@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Message, Scope
+from starlette.types import Message, Scope, Send
 from starlette.websockets import WebSocket
 
 from geonotice import ConfigError, GeoIPDatabaseError, GeoNoticeMiddleware, RulesError
@@ -373,3 +373,26 @@ def _wait_until(condition: object, timeout: float = 10.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def test_header_names_in_any_case_are_understood(middleware: GeoNoticeMiddleware) -> None:
+    # Django sends "Content-Type", not "content-type"; its pages must get their notices too.
+    async def django_like(scope: Scope, receive: object, send: Send) -> None:
+        headers = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Content-Length", b"%d" % len(EN_PAGE))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": EN_PAGE})
+
+    app = GeoNoticeMiddleware(
+        django_like,
+        rules=RULES,
+        geoip_db=middleware.locator.database.path,  # type: ignore[union-attr]
+    )
+    try:
+        moscow = get(app, ARTICLE, READERS["moscow"])
+        berlin = get(app, ARTICLE, READERS["berlin"])
+    finally:
+        app.close()
+    assert NOTICE in moscow.content
+    assert int(moscow.headers["content-length"]) == len(moscow.content)
+    assert berlin.content == EN_PAGE
+    assert berlin.headers["cache-control"] == "private"

@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 
 __all__ = [
+    "lowercase_names",
     "CachePolicy",
     "apply_cache_policy",
     "mark_changed",
@@ -130,6 +132,18 @@ def request_headers_without_variants(headers: Sequence[tuple[bytes, bytes]]) -> 
     if kept:
         out.append((b"if-none-match", ", ".join(kept).encode("latin-1")))
     return out
+
+
+def lowercase_names(message: MutableMapping[str, Any]) -> None:
+    """Lowercases the header names of a start message, in place, when any is not.
+
+    Header names are case-insensitive, and Starlette's ``MutableHeaders`` and our own lookups
+    compare lowercase names, as the ASGI spec asks apps to send them. Django sends
+    ``Content-Type``: left as is, its pages would not be recognized as HTML and get no notice.
+    """
+    headers = message.get("headers", ())
+    if any(name != name.lower() for name, _ in headers):
+        message["headers"] = [(name.lower(), value) for name, value in headers]
 
 
 def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:

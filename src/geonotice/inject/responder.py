@@ -20,6 +20,7 @@ from geonotice.inject.fragment import notice_language, notice_text, render_notic
 from geonotice.inject.headers import (
     CachePolicy,
     apply_cache_policy,
+    lowercase_names,
     mark_changed,
     request_headers_for_variant,
     request_headers_without_variants,
@@ -83,6 +84,7 @@ class CacheHeadersResponder:
 
         async def send_with_cache_headers(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] in _VARIANT_STATUS:
+                lowercase_names(message)
                 media_type = _media_type(message.get("headers", ()))
                 if media_type is None or media_type in media_types:
                     apply_cache_policy(MutableHeaders(scope=message), cache)
@@ -171,6 +173,7 @@ class NoticeResponder:
     # -- the decision, on the start message ---------------------------------------------------
 
     async def _decide(self, message: Message) -> None:
+        lowercase_names(message)
         status = message["status"]
         raw = message.get("headers", ())
         media_type = _media_type(raw)
