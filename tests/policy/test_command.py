@@ -100,8 +100,8 @@ def test_readers_by_address_can_take_the_database_from_the_command_line(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--app", "nocolon"], "Invalid value for '--app': app 'nocolon' must be given as"),
-        (["--app", "no_such_module_xyz:app"], "could not import module 'no_such_module_xyz'"),
+        (["--app", "nocolon"], "Invalid value for '--app': 'nocolon' must have the form MODULE:APP"),
+        (["--app", "no_such_module_xyz:app"], "no module named 'no_such_module_xyz'"),
     ],
 )
 def test_a_bad_app_is_a_one_line_usage_error(capsys: Capture, args: list[str], message: str) -> None:

@@ -6,10 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from geonotice.errors import ConfigError
-from geonotice.policy.apps import import_app
+from geonotice.importer import import_app
 from geonotice.policy.cases import PolicyFile, find_case_files, load_case_file
 from geonotice.policy.junit import COVERAGE_CASE, junit_xml
 from geonotice.policy.report import Outcome, format_report
@@ -223,21 +220,3 @@ def test_end_to_end_reports_an_app_that_crashes(cases_from: Load) -> None:
     report = run_policy(load_rules(RULES), [cases_from(text)], app=broken)
     (result,) = report.results
     assert result.messages == (f"end to end: GET {ARTICLE} failed: RuntimeError: database is down",)
-
-
-@pytest.mark.parametrize(
-    ("spec", "message"),
-    [
-        ("newsapp", 'app \'newsapp\' must be given as "<module>:<attribute>", e.g. "mysite.asgi:app"'),
-        (
-            "no_such_module_here:app",
-            "app 'no_such_module_here:app': could not import module 'no_such_module_here'",
-        ),
-        ("newsapp:nope", "app 'newsapp:nope': module 'newsapp' has no attribute 'nope'"),
-        ("newsapp:PAGE", "app 'newsapp:PAGE' is not an ASGI application (it is not callable)"),
-    ],
-)
-def test_app_import_errors_say_how_to_fix_the_string(newsapp_on_path: str, spec: str, message: str) -> None:
-    with pytest.raises(ConfigError) as caught:
-        import_app(spec)
-    assert str(caught.value) == message

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from geonotice.cli import main
-from geonotice.cli.serve import import_app, split_list
+from geonotice.cli.run import split_list
 
 if TYPE_CHECKING:
     from conftest import Launcher
@@ -143,14 +143,6 @@ def test_proxy_lists_may_be_repeated_or_separated_by_spaces_or_commas() -> None:
         "::1",
         "192.0.2.0/24",
     )
-
-
-def test_import_app_calls_a_factory_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(Path(__file__).parents[2] / "examples"))
-    app = import_app("starlette_news:page", factory=False)
-    assert callable(app)
-    with pytest.raises(ValueError, match="calling the factory"):
-        import_app("starlette_news:page", factory=True)
 
 
 # Served for real: uvicorn on loopback, the demo database, the shipped rules.

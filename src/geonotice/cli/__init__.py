@@ -33,7 +33,7 @@ def cli() -> None:
 
 
 # One module per command; each adds itself to ``cli`` when imported.
-COMMAND_MODULES: tuple[str, ...] = ("serve", "check", "policytest", "explain", "diff")
+COMMAND_MODULES: tuple[str, ...] = ("run", "demo", "check", "policytest", "explain", "diff")
 
 
 def _register() -> None:

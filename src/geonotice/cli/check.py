@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from geonotice.cli import Findings, cli
+from geonotice.cli._common import format_option
 from geonotice.rules import check_rules
 from geonotice.rules.problems import FORMATS, format_problems, has_errors, summary
 from geonotice.rules.schema import json_schema_text
@@ -14,14 +15,7 @@ from geonotice.rules.schema import json_schema_text
 
 @cli.command("check")
 @click.argument("rules", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for pull request annotations.",
-)
+@format_option(FORMATS, help="text for people, json for tools, github for pull request annotations.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 def check(rules: Path, fmt: str, strict: bool) -> None:
     """Check the rules file or directory RULES and print every problem.

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from geonotice.cli import Findings, cli
-from geonotice.cli.explain import BadArgument
+from geonotice.cli._common import BadArgument, format_option
 from geonotice.policy.impact import compare, format_json, format_markdown, format_text, load_version
 
 
@@ -16,13 +16,8 @@ from geonotice.policy.impact import compare, format_json, format_markdown, forma
 @click.option(
     "--git", "rev", metavar="REV", help="Compare the rules at PATH as of git revision REV with PATH now."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, markdown for a pull-request review, json for tools.",
+@format_option(
+    ["text", "markdown", "json"], help="text for people, markdown for a pull-request review, json for tools."
 )
 def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
     """Show the impact on readers of going from the rules OLD to the rules NEW (files or

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from geonotice.cli import cli
+from geonotice.cli._common import BadArgument, format_option
 from geonotice.errors import ConfigError
 from geonotice.locate import PRESETS, Location
 from geonotice.locate.cdn import geo_headers_from
@@ -25,15 +26,6 @@ from geonotice.region import region_from_code
 from geonotice.rules import Engine, load_rules
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
-class BadArgument(click.ClickException):
-    """A bad option value, reported on one line (no usage block) with the usage exit code, 2."""
-
-    exit_code = 2
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(f"Invalid value for {option!r}: {message}")
 
 
 @cli.command("explain")
@@ -63,14 +55,7 @@ class BadArgument(click.ClickException):
 @click.option(
     "--at", "at_text", metavar="DATE", help="The moment to decide for: 2025-01-31 or 2025-01-31T12:00:00Z."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text or json.",
-)
+@format_option(["text", "json"], help="text or json.")
 def explain(
     rules: Path,
     ip: str | None,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from geonotice.cli import Findings, cli
-from geonotice.cli.explain import BadArgument
+from geonotice.cli._common import BadArgument, format_option, import_app_from
 from geonotice.errors import ConfigError
-from geonotice.policy.apps import import_app
 from geonotice.policy.cases import CASE_SUFFIX, find_case_files, load_case_file
 from geonotice.policy.junit import write_junit
 from geonotice.policy.report import format_report, report_json
@@ -34,6 +32,7 @@ from geonotice.rules.problems import format_problems
     show_default=True,
     help="Look for the --app module in this directory too.",
 )
+@click.option("--factory", is_flag=True, help="--app names a function that returns the application.")
 @click.option(
     "--geoip-db",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -45,20 +44,14 @@ from geonotice.rules.problems import format_problems
 @click.option(
     "--require-coverage", is_flag=True, help="Fail when a notice, jurisdiction or region is not exercised."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@format_option(["text", "json"], help="text for people, json for tools.")
 @click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
 def policy_test(
     rules: Path,
     cases: tuple[Path, ...],
     app_spec: str | None,
     app_dir: str,
+    factory: bool,
     geoip_db: Path | None,
     junit: Path | None,
     require_coverage: bool,
@@ -78,11 +71,8 @@ def policy_test(
         raise BadArgument("CASES...", f"no *{CASE_SUFFIX} files in {', '.join(map(str, cases))}")
     app = None
     if app_spec is not None:
-        # Like uvicorn, find the app's module from the current directory too.
-        if app_dir not in sys.path:
-            sys.path.insert(0, app_dir)
         try:
-            app = import_app(app_spec)
+            app = import_app_from(app_spec, app_dir, factory=factory)
         except ConfigError as error:
             raise BadArgument("--app", str(error)) from None
     ruleset, problems = check_rules(rules)

@@ -371,3 +371,17 @@ def _date(date: dt.date, lang: str) -> str:
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+_site: Starlette | None = None
+
+
+def __getattr__(name: str) -> Starlette:
+    # ``geonotice.demo.site:app`` (for ``geonotice test --app``) is the site alone, built on first
+    # use so that importing this module stays cheap for the demo command.
+    global _site
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _site is None:
+        _site = create_site()
+    return _site

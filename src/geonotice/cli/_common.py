@@ -1,0 +1,58 @@
+"""What several commands share: how a bad value is reported, the ``--format`` option, ``--app``.
+
+Kept apart from the commands so that each command module holds one command and nothing the
+others import from it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from starlette.types import ASGIApp
+
+from geonotice.importer import import_app
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class BadArgument(click.ClickException):
+    """A bad option value, reported on one line (no usage block) with the usage exit code, 2."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"Invalid value for {option!r}: {message}")
+
+
+class SettingsError(click.ClickException):
+    """A setting that cannot work: one line on stderr and exit code 2, before anything listens."""
+
+    exit_code = 2
+
+
+def format_option(choices: Sequence[str], help: str) -> Callable[[F], F]:
+    """The ``--format`` option of a command that prints a report, ``text`` by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+def import_app_from(spec: str, app_dir: str | Path, *, factory: bool = False) -> ASGIApp:
+    """The application ``spec`` names, looking for its module in ``app_dir`` first, as uvicorn does.
+
+    Raises:
+        ConfigError: the application cannot be imported; the message is one line.
+    """
+    directory = str(Path(app_dir).resolve())
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    return import_app(spec, factory=factory)
