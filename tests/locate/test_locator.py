@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MakeDatabase
-from geonotice.demo.geodb import READERS, READERS_V6, city_record, reader_records
+from geonotice.demo.geodb import READER_REGIONS, READERS, READERS_V6, UNMAPPED_V4, city_record, reader_records
 from geonotice.errors import ConfigError, GeoIPDatabaseError
 from geonotice.locate import Locator
 from geonotice.region import UNKNOWN, Region
@@ -64,6 +64,37 @@ def test_the_cache_is_bounded(city_db: Path) -> None:
     assert locator.locate(http_scope(READERS["crimea"])) == Region("UA", ("UA-43",))
 
 
+def test_a_fresh_address_in_a_known_slash_24_is_answered_without_the_database(make_db: MakeDatabase) -> None:
+    path = make_db(
+        [("192.0.2.0/23", city_record("UA", ["43"])), ("198.51.100.0/28", city_record("DE", ["BE"]))]
+    )
+    locator = Locator(geoip_db=path)
+    assert locator.locate(http_scope("192.0.2.1")) == Region("UA", ("UA-43",))
+    state = locator._state
+    assert state is not None
+    assert state.networks == {"192.0.2": Region("UA", ("UA-43",))}
+    state.database.close()  # from now on only the caches can answer
+    assert locator.locate(http_scope("192.0.2.200")) == Region("UA", ("UA-43",))
+
+
+def test_a_slash_24_split_between_readers_is_never_answered_as_a_whole(city_db: Path) -> None:
+    # The demo plan puts Moscow, Crimea, Sevastopol... in /28s of the same /24.
+    locator = Locator(geoip_db=city_db)
+    for name in ("moscow", "crimea", "sevastopol", "donetsk", "luhansk", "zaporizhzhia", "kherson"):
+        assert locator.locate(http_scope(READERS[name])).codes == READER_REGIONS[name]
+    assert locator._state is not None and "192.0.2" not in locator._state.networks
+
+
+def test_the_network_cache_is_bounded(make_db: MakeDatabase) -> None:
+    path = make_db([("0.0.0.0/1", city_record("RU", ["MOW"])), ("128.0.0.0/2", city_record("RU", ["MOW"]))])
+    locator = Locator(geoip_db=path, cache_size=8)
+    for i in range(1, 200):
+        assert locator.locate(http_scope(f"11.0.{i}.1")) == RU_MOW
+    state = locator._state
+    assert state is not None
+    assert len(state.networks) + len(state.old_networks) <= 8
+
+
 @pytest.mark.parametrize("size", [0, 1, -5, 2.5, "big"])
 def test_a_bad_cache_size_is_refused(city_db: Path, size: object) -> None:
     with pytest.raises(ConfigError, match="cache_size"):
@@ -110,10 +141,12 @@ def test_a_replaced_database_is_picked_up_and_the_cache_dropped(
 ) -> None:
     locator = Locator(geoip_db=city_db)
     assert locator.locate(http_scope(MOSCOW)) == RU_MOW  # now cached
+    assert locator.locate(http_scope(UNMAPPED_V4)) is UNKNOWN  # its /24 too
     replace_atomically(city_db, berlin_everywhere)
     assert locator.check_for_update() is True
     assert locator.locate(http_scope(MOSCOW)) == DE_BE
     assert locator.locate_address(READERS_V6["moscow"]) == DE_BE
+    assert locator.locate(http_scope("192.0.2.250")) == DE_BE
     assert locator.check_for_update() is False
 
 

@@ -108,11 +108,13 @@ class GeoIPDatabase:
         except OSError:
             self.inode = None
         self._reader = reader
-        self._get: Callable[[str], Any] = reader.get  # records are untyped dicts by nature
+        # Records are untyped dicts by nature. get_with_prefix_len costs the same as get.
+        self._get: Callable[[str], tuple[Any, int]] = reader.get_with_prefix_len
         self._reading = reading
         self._regions: dict[object, Region] = {}
         self._flat = reading == "ipinfo"
         self._guard_local = False
+        self._unusual = self._flat  # either of the two flags above: one test on the hot path
 
     @classmethod
     def open(cls, path: str | Path) -> GeoIPDatabase:
@@ -165,7 +167,7 @@ class GeoIPDatabase:
                 continue
             record, prefix_len = self._reader.get_with_prefix_len(str(network.network_address + 1))
             if record is not None or prefix_len > network.prefixlen:
-                self._guard_local = True
+                self._guard_local = self._unusual = True
         for public in ("1.1.1.1", "8.8.8.8", "2001:4860:4860::8888"):
             if ":" not in public or self.ip_version == 6:
                 self._reader.get(public)  # raises on a damaged tree or data section
@@ -194,49 +196,62 @@ class GeoIPDatabase:
         Returns ``UNKNOWN`` for anything that is not an address, for local, private and reserved
         addresses, for addresses the database does not have, and for damaged records.
         """
+        return self.lookup_network(ip)[0]
+
+    def lookup_network(self, ip: str) -> tuple[Region, int]:
+        """Like ``lookup``, plus the prefix length of the database network the answer holds for
+        (every address in it gets the same answer), or 0 when it holds for this address only."""
         # This runs for every reader not seen recently: each step here is weighed against the
-        # 5-10 us of the lookup itself (benchmarks/bench_locate.py), hence the inlining.
+        # 5-10 us of the lookup itself (benchmarks/bench_locate.py), hence the inlining and
+        # subscripts (cheaper than .get calls) with the rare misses caught.
         try:
-            record = self._get(ip)
+            record, prefix_len = self._get(ip)
         except ValueError:
             # Not an address, or IPv6 in an IPv4-only database.
-            return UNKNOWN
+            return UNKNOWN, 0
         except Exception:  # a damaged tree must cost one reader's notice, never the request
             logger.exception("GeoIP lookup of %s in %s failed", ip, self.path)
-            return UNKNOWN
+            return UNKNOWN, 0
         if record is None:
             if ip[:7].lower() == "::ffff:" and "." in ip:
                 # v4-mapped, from a dual-stack socket: MaxMind's files alias these to the IPv4
                 # tree, other writers may not.
-                return self.lookup(ip[7:])
-            return UNKNOWN
-        if self._guard_local and is_local_address(ip):
-            return UNKNOWN
-        try:
+                return self.lookup(ip[7:]), 0
+            return UNKNOWN, prefix_len
+        if self._unusual:
+            if self._guard_local and is_local_address(ip):
+                return UNKNOWN, 0
             if self._flat:
-                return self._ipinfo_region(record)
+                return self._ipinfo_region(record, ip), prefix_len
+        try:
             # GeoIP2 City/Country shape: {"country": {"iso_code": "UA"}, "subdivisions":
             # [{"iso_code": "43"}]}. NOTE: only ``country`` counts; ``registered_country`` is
             # where the network's owner is registered, not where the reader is.
-            country = record.get("country")
-            if country is None:
-                return UNKNOWN
-            iso = country.get("iso_code")
+            iso = record["country"]["iso_code"]
             subdivisions = record.get("subdivisions")
             if not subdivisions:
                 key: object = iso
             elif len(subdivisions) == 1:
-                key = (iso, subdivisions[0].get("iso_code"))
+                key = (iso, subdivisions[0]["iso_code"])
             else:
-                key = (iso, *[s.get("iso_code") for s in subdivisions])
-            region = self._regions.get(key)
-            if region is None:
-                codes = [s.get("iso_code") for s in subdivisions or ()]
-                region = self._intern(key, lambda: _region(iso, codes))
-            return region
+                key = (iso, *[s["iso_code"] for s in subdivisions])
+        except (KeyError, TypeError, AttributeError, IndexError):
+            return self._odd_record(record, ip), prefix_len
+        region = self._regions.get(key)
+        if region is None:
+            codes = [s["iso_code"] for s in subdivisions or ()]
+            region = self._intern(key, lambda: _region(iso, codes))
+        return region, prefix_len
+
+    def _odd_record(self, record: Any, ip: str) -> Region:
+        """A record missing a key the fast path expects: read it carefully instead."""
+        try:
+            iso = record.get("country", {}).get("iso_code")
+            codes = [s.get("iso_code") for s in record.get("subdivisions") or ()]
         except (AttributeError, TypeError):
             logger.debug("GeoIP record for %s in %s has an unexpected shape: %r", ip, self.path, record)
             return UNKNOWN
+        return _region(iso, codes)
 
     def describe(self, ip: str) -> tuple[Region, str]:
         """The region of ``ip`` and a sentence about the lookup, for ``explain``; never raises."""
@@ -284,8 +299,11 @@ class GeoIPDatabase:
                 self._regions[key] = region
         return region
 
-    def _ipinfo_region(self, record: Any) -> Region:
+    def _ipinfo_region(self, record: Any, ip: str) -> Region:
         # IPinfo: flat records; "country_code" in IPinfo Lite, "country" in the older Country db.
+        if not isinstance(record, dict):
+            logger.debug("GeoIP record for %s in %s has an unexpected shape: %r", ip, self.path, record)
+            return UNKNOWN
         iso = record.get("country_code") or record.get("country")
         region = self._regions.get(iso)
         if region is None:
