@@ -35,6 +35,9 @@ class GeoHeaders:
     """The names of the request headers that carry the reader's country and subdivision.
 
     ``anonymous_values`` are country values meaning "anonymity network" (Cloudflare's ``T1``).
+
+    Raises:
+        ConfigError: a header name is not a valid HTTP field name.
     """
 
     country: str

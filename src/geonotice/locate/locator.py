@@ -29,6 +29,7 @@ from starlette.types import Scope
 
 from geonotice._watch import FileWatcher, file_signature
 from geonotice.errors import ConfigError, GeoIPDatabaseError
+from geonotice.locate.cache import CachedDatabase
 from geonotice.locate.cdn import GeoHeaders, HeaderReader, geo_headers_from
 from geonotice.locate.forwarded import parse_forwarded, parse_x_forwarded_for
 from geonotice.locate.geoip import STALE_AFTER, GeoIPDatabase
@@ -54,67 +55,6 @@ class Location:
     address: str | None
     source: str
     detail: str
-
-
-class _DatabaseState:
-    """The current database with its caches; replaced whole (one assignment) on reload, so a
-    new database never serves an answer cached from the old one.
-
-    Two caches, each bounded by two generations (when the young one is full it becomes the old
-    one, and entries still in use are promoted back on their next hit, with no per-hit
-    bookkeeping): IPv4 /24s that lie wholly inside one database network, keyed by their text
-    (``"192.0.2"``), since readers cluster in their providers' networks; and single addresses
-    for everything else. Each answer is stored once, in one of them: inserting costs more than
-    looking up (bench_locate.py), and fresh readers pay for it.
-    """
-
-    __slots__ = ("database", "half", "networks", "old", "old_networks", "young")
-
-    def __init__(self, database: GeoIPDatabase, half: int) -> None:
-        self.database = database
-        self.half = half
-        self.young: dict[str, Region] = {}
-        self.old: dict[str, Region] = {}
-        self.networks: dict[str, Region] = {}
-        self.old_networks: dict[str, Region] = {}
-
-    def answer(self, host: Any) -> Region:
-        """The region of ``host`` when ``young`` does not have it (the caller looked)."""
-        try:
-            dot = host.rfind(".")
-        except AttributeError:
-            return UNKNOWN
-        key: str | None = None
-        region: Region | None = None
-        if dot > 0 and ":" not in host:
-            # The server and our forwarding parser hand over canonical dotted quads; other text
-            # the database accepts (``1.2.3``, ``010.0.0.1``) gives a key no canonical one has.
-            key = host[:dot]
-            region = self.networks.get(key)
-            if region is not None:
-                return region
-            region = self.old_networks.get(key)
-        if region is None:
-            region = self.old.get(host)
-            if region is None:
-                region, prefix_len = self.database.lookup_network(host)
-                if key is not None and not 0 < prefix_len <= 24:
-                    key = None  # the answer may differ elsewhere in this /24
-            else:
-                key = None
-        if key is not None:
-            networks = self.networks
-            if len(networks) >= self.half:
-                self.old_networks = networks
-                self.networks = networks = {}
-            networks[key] = region
-            return region
-        young = self.young
-        if len(young) >= self.half:
-            self.old = young
-            self.young = young = {}
-        young[host] = region
-        return region
 
 
 class Locator:
@@ -182,11 +122,11 @@ class Locator:
         self.vary_headers: tuple[str, ...] = self._geo.header_names if self._geo else ()
 
         self._path: Path | None = None
-        self._state: _DatabaseState | None = None
+        self._state: CachedDatabase | None = None
         self._watcher: FileWatcher | None = None
         if geoip_db is not None:
             path = self._path = Path(geoip_db).expanduser()
-            self._state = _DatabaseState(GeoIPDatabase.open(path), self._half_cache)
+            self._state = CachedDatabase(GeoIPDatabase.open(path), self._half_cache)
             _log_loaded(self._state.database, "loaded")
             self._watcher = FileWatcher(
                 lambda: file_signature([path]), self._reload, interval=reload_interval, name="geonotice-geoip"
@@ -241,7 +181,7 @@ class Locator:
         # NOTE: the old reader is left to the garbage collector instead of being closed: a
         # lookup on another thread may still be using it, and geoipupdate replaces the file by
         # renaming, so the old mapping stays valid until its last reference goes.
-        self._state = _DatabaseState(database, self._half_cache)
+        self._state = CachedDatabase(database, self._half_cache)
         _log_loaded(database, "replaced")
 
     # -- the hot path -------------------------------------------------------------------------
