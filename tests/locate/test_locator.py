@@ -77,6 +77,24 @@ def test_a_fresh_address_in_a_known_slash_24_is_answered_without_the_database(ma
     assert locator.locate(http_scope("192.0.2.200")) == Region("UA", ("UA-43",))
 
 
+def test_a_fresh_ipv6_address_in_a_known_slash_48_is_answered_without_the_database(
+    make_db: MakeDatabase,
+) -> None:
+    path = make_db(
+        [("2001:db8::/32", city_record("UA", ["40"])), ("2001:db9::/64", city_record("DE", ["BE"]))]
+    )
+    locator = Locator(geoip_db=path)
+    assert locator.locate(http_scope("2001:db8:5:6::1")) == Region("UA", ("UA-40",))
+    assert locator.locate(http_scope("2001:db9::1")) == DE_BE  # /64: cached per address only
+    state = locator._state
+    assert state is not None
+    assert list(state.networks) == [bytes.fromhex("20010db80005")]
+    state.database.close()
+    # Another privacy address of the same reader, another spelling of the same /48.
+    assert locator.locate(http_scope("2001:0DB8:0005:0006:abcd::99")) == Region("UA", ("UA-40",))
+    assert locator.locate(http_scope("2001:db9::2")) is UNKNOWN
+
+
 def test_a_slash_24_split_between_readers_is_never_answered_as_a_whole(city_db: Path) -> None:
     # The demo plan puts Moscow, Crimea, Sevastopol... in /28s of the same /24.
     locator = Locator(geoip_db=city_db)
