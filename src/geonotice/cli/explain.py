@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from pathlib import Path
 
 import click
@@ -24,8 +23,7 @@ from geonotice.policy.explain import (
 )
 from geonotice.region import region_from_code
 from geonotice.rules import Engine, load_rules
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+from geonotice.rules.shapes import READER_LANGUAGE
 
 
 @cli.command("explain")
@@ -81,7 +79,7 @@ def explain(
     page = page_of(url)
     if page is None:
         raise BadArgument("--url", f"{url!r} is not a path starting with / or an http(s) link")
-    if lang is not None and not _LANGUAGE.fullmatch(lang):
+    if lang is not None and not READER_LANGUAGE.fullmatch(lang):
         raise BadArgument("--lang", f"{lang!r} is not a language tag like 'en' or 'pt-BR'")
     at = None
     if at_text is not None:

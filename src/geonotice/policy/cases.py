@@ -13,9 +13,7 @@ can be loaded once and run against several rules versions.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import ipaddress
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +25,13 @@ from geonotice.locate.cdn import PRESETS, GeoHeaders
 from geonotice.region import Region, region_from_code
 from geonotice.rules.model import Ruleset
 from geonotice.rules.problems import Problem
+from geonotice.rules.shapes import READER_LANGUAGE, Ref, as_moment, did_you_mean, language_problem
 from geonotice.rules.yamlsafe import (
     Marked,
     MarkedMapping,
     MarkedScalar,
     MarkedSequence,
+    Positioned,
     describe,
     load_marked,
 )
@@ -43,8 +43,6 @@ CASE_KEYS = ("name", "description", "reader", "url", "language", "date", "expect
 READER_KEYS = ("region", "ip", "geoip-db", "headers", "cdn")
 EXPECT_KEYS = ("notices", "includes", "excludes", "text-contains", "language")
 SPECIAL_READERS = ("unknown", "anonymous")
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 ReaderKind = Literal["region", "ip", "headers", "unknown", "anonymous"]
 
@@ -101,15 +99,6 @@ class Expectation:
 
 
 @dataclass(frozen=True, slots=True)
-class NoticeRef:
-    """A notice id a case names, with where, so an unknown id is reported at the id itself."""
-
-    id: str
-    line: int
-    column: int
-
-
-@dataclass(frozen=True, slots=True)
 class PolicyCase:
     name: str
     reader: Reader
@@ -123,7 +112,7 @@ class PolicyCase:
     description: str = ""
     language: str | None = None  # the reader's preferred language (their Accept-Language)
     at: dt.datetime | None = None
-    refs: tuple[NoticeRef, ...] = ()
+    refs: tuple[Ref, ...] = ()  # the notice ids it names, kept with their place
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +175,12 @@ def check_against(policy: PolicyFile, ruleset: Ruleset) -> dict[str, list[Proble
     found: dict[str, list[Problem]] = {}
     for case in policy.cases:
         for ref in case.refs:
-            if ref.id not in known:
-                close = difflib.get_close_matches(ref.id, known, n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else f" (the rules have: {', '.join(known)})"
-                message = f"case {case.name!r}: unknown notice id {ref.id!r}{hint}"
-                problem = Problem(policy.path, ref.line, ref.column, "error", message, "unknown-notice")
+            if ref.name not in known:
+                hint = did_you_mean(ref.name, known) or f" (the rules have: {', '.join(known)})"
+                message = f"case {case.name!r}: unknown notice id {ref.name!r}{hint}"
+                problem = Problem(
+                    policy.path, ref.node.line, ref.node.column, "error", message, "unknown-notice"
+                )
                 found.setdefault(case.name, []).append(problem)
     return found
 
@@ -203,7 +193,7 @@ class _CaseReader:
         self.base = base
         self.problems = problems
 
-    def report(self, node: Marked | _At, code: str, message: str) -> None:
+    def report(self, node: Positioned, code: str, message: str) -> None:
         self.problems.append(Problem(self.path, node.line, node.column, "error", message, code))
 
     # -- structure ---------------------------------------------------------------------------------
@@ -212,13 +202,8 @@ class _CaseReader:
         prefix = f"{where}: " if where else ""
         for key, _ in node.entries:
             if key.name not in allowed:
-                close = difflib.get_close_matches(key.name, allowed, n=1, cutoff=0.6)
-                hint = (
-                    f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(allowed)})"
-                )
-                self.report(
-                    _At(key.line, key.column), "unknown-key", f"{prefix}unknown key {key.name!r}{hint}"
-                )
+                hint = did_you_mean(key.name, allowed) or f" (expected one of: {', '.join(allowed)})"
+                self.report(key, "unknown-key", f"{prefix}unknown key {key.name!r}{hint}")
 
     def text(self, node: Marked | None, where: str) -> str | None:
         if node is None:
@@ -307,7 +292,7 @@ class _CaseReader:
         page = self.url(url, node.get("url"), node, where)
         language = self.language(node.get("language"), f"{where}: language")
         at = self.date(node.get("date"), f"{where}: date")
-        refs: list[NoticeRef] = []
+        refs: list[Ref] = []
         expect = self.expect(node.get("expect"), node, where, refs)
         description = self.text(node.get("description"), f"{where}: description") or ""
         if len(self.problems) > before or name is None or reader is None or page is None or expect is None:
@@ -437,8 +422,7 @@ class _CaseReader:
             return None
         preset = PRESETS.get(text.strip().lower())
         if preset is None:
-            close = difflib.get_close_matches(text, list(PRESETS), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(PRESETS)})"
+            hint = did_you_mean(text, PRESETS) or f" (expected one of: {', '.join(PRESETS)})"
             self.report(node, "unknown-cdn", f"{where}: unknown CDN {text!r}{hint}")
         return preset
 
@@ -465,13 +449,9 @@ class _CaseReader:
         text = self.text(node, where)
         if text is None:
             return None
-        if not _LANGUAGE.fullmatch(text.strip()):
+        if not READER_LANGUAGE.fullmatch(text.strip()):
             assert node is not None
-            self.report(
-                node,
-                "invalid-language",
-                f"{where}: {text!r} is not a language tag like 'en', 'ru' or 'pt-BR'",
-            )
+            self.report(node, "invalid-language", f"{where}: {language_problem(text, READER_LANGUAGE)}")
             return None
         return text.strip()
 
@@ -485,7 +465,7 @@ class _CaseReader:
             return None
 
     def expect(
-        self, node: Marked | None, case: MarkedMapping, where: str, refs: list[NoticeRef]
+        self, node: Marked | None, case: MarkedMapping, where: str, refs: list[Ref]
     ) -> Expectation | None:
         where = f"{where}: expect"
         if node is None:
@@ -528,16 +508,10 @@ class _CaseReader:
     def texts_of(self, node: Marked | None, where: str) -> list[tuple[str, Marked]]:
         return [] if node is None else self.texts(node, where)
 
-    def ids(self, node: Marked | None, where: str, refs: list[NoticeRef]) -> Iterator[str]:
+    def ids(self, node: Marked | None, where: str, refs: list[Ref]) -> Iterator[str]:
         for text, item in self.texts_of(node, where):
-            refs.append(NoticeRef(text, item.line, item.column))
+            refs.append(Ref(text, self.path, item))
             yield text
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    line: int
-    column: int
 
 
 def infer_cdn(names: Iterable[str]) -> GeoHeaders | None:
@@ -568,12 +542,7 @@ def moment_of(value: object) -> dt.datetime:
     Raises:
         ValueError: not a date (2025-01-31) or a time with a zone (2025-01-31T12:00:00Z).
     """
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-        except ValueError:
-            value = None
+    value = as_moment(value)
     if isinstance(value, dt.datetime):
         if value.utcoffset() is None:
             raise ValueError("give the time with its zone, e.g. 2025-01-31T12:00:00Z")

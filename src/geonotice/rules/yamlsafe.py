@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -36,6 +36,15 @@ _SHORT_TAGS = {
     "tag:yaml.org,2002:null": "null",
     "tag:yaml.org,2002:timestamp": "date",
 }
+
+
+class Positioned(Protocol):
+    """Anything with a 1-based place in a file: marked nodes and keys, so problems can point there."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,32 +286,18 @@ def _convert(loader: _Loader, node: yaml.Node, path: str, problems: list[Problem
     seen: dict[str, MarkedKey] = {}
     for key_node, value_node in node.value:
         key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        refusal: tuple[str, str] | None = None
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(
-                Problem(
-                    path,
-                    key_line,
-                    key_column,
-                    "error",
-                    "keys must be plain text, not lists or mappings",
-                    "syntax",
-                )
+            refusal = ("keys must be plain text, not lists or mappings", "syntax")
+        elif (first := seen.get(key_node.value)) is not None:
+            message = (
+                f"duplicate key {key_node.value!r} (first given on line {first.line}); only one can count"
             )
+            refusal = (message, "duplicate-key")
+        if refusal is not None:
+            problems.append(Problem(path, key_line, key_column, "error", *refusal))
             continue
         key = MarkedKey(key_node.value, key_line, key_column)
-        first = seen.get(key.name)
-        if first is not None:
-            problems.append(
-                Problem(
-                    path,
-                    key_line,
-                    key_column,
-                    "error",
-                    f"duplicate key {key.name!r} (first given on line {first.line}); only one can count",
-                    "duplicate-key",
-                )
-            )
-            continue
         seen[key.name] = key
         entries.append((key, _convert(loader, value_node, path, problems)))
     return MarkedMapping(tuple(entries), line, column)

@@ -1,0 +1,160 @@
+"""The second pass: what only shows across every rules file, and the ``Ruleset`` built from them.
+
+Names referenced but never defined, jurisdictions that include each other in a circle, excepted
+regions outside their jurisdiction, and definitions nothing uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from geonotice.rules.model import Jurisdiction, Ruleset
+from geonotice.rules.shapes import did_you_mean
+from geonotice.rules.walk import FileChecker
+
+
+class Checker(FileChecker):
+    """Every check, both passes: feed it files with ``check_file``, then call ``cross_check``."""
+
+    def cross_check(self) -> None:
+        names = self.jurisdictions
+        for draft in names.values():
+            for index, ref in enumerate(draft.includes):
+                if ref.name not in names:
+                    self.report(
+                        ref.path,
+                        ref.node,
+                        "undefined-jurisdiction",
+                        f"jurisdiction {draft.name!r}: includes[{index}]: "
+                        f"no jurisdiction is called {ref.name!r}{did_you_mean(ref.name, names)}",
+                    )
+        self.check_cycles()
+        for draft in names.values():
+            positives = self.positive_codes(draft.name, set())
+            for index, (code, node) in enumerate(draft.excludes):
+                if not any(_overlaps(code, p) for p in positives):
+                    self.report(
+                        draft.path,
+                        node,
+                        "exclude-outside",
+                        f"jurisdiction {draft.name!r}: except[{index}]: {code} is not inside it anyway",
+                        "warning",
+                    )
+        referenced: set[str] = set()
+        for notice_draft in self.notices.values():
+            for index, ref in enumerate(notice_draft.applies_to):
+                if ref.name not in names:
+                    self.report(
+                        ref.path,
+                        ref.node,
+                        "undefined-jurisdiction",
+                        f"notice {notice_draft.notice.id!r}: applies to[{index}]: no jurisdiction is called "
+                        f"{ref.name!r}{did_you_mean(ref.name, names)}",
+                    )
+                else:
+                    referenced.add(ref.name)
+        for which, refs in self.readers.items():
+            for index, ref in enumerate(refs):
+                if ref.name not in self.notices:
+                    self.report(
+                        ref.path,
+                        ref.node,
+                        "undefined-notice",
+                        f"readers.{which}[{index}]: no notice has the id {ref.name!r}"
+                        f"{did_you_mean(ref.name, self.notices)}",
+                    )
+        used = self.closure(referenced)
+        for draft in names.values():
+            if draft.name not in used:
+                self.report(
+                    draft.path,
+                    draft.key,
+                    "unused-jurisdiction",
+                    f"jurisdiction {draft.name!r} is not used by any notice",
+                    "warning",
+                )
+        for_readers = {ref.name for refs in self.readers.values() for ref in refs}
+        for notice_draft in self.notices.values():
+            if not notice_draft.applies_to and notice_draft.notice.id not in for_readers:
+                self.report(
+                    notice_draft.path,
+                    notice_draft.section.node,
+                    "unused-notice",
+                    f"notice {notice_draft.notice.id!r} applies to nobody: "
+                    "give 'applies to' or list it in readers",
+                    "warning",
+                )
+
+    def check_cycles(self) -> None:
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+        def visit(name: str, trail: list[str]) -> None:
+            state[name] = 1
+            for index, ref in enumerate(self.jurisdictions[name].includes):
+                if ref.name not in self.jurisdictions:
+                    continue
+                if state.get(ref.name) == 1:
+                    circle = " → ".join([*trail[trail.index(ref.name) :], ref.name])
+                    self.report(
+                        ref.path,
+                        ref.node,
+                        "include-cycle",
+                        f"jurisdiction {name!r}: includes[{index}]: "
+                        f"jurisdictions include each other: {circle}",
+                    )
+                    ref_cycle = self.jurisdictions[name].includes
+                    ref_cycle[index] = dataclasses.replace(ref, name="")  # cut the cycle for later passes
+                elif state.get(ref.name) is None:
+                    visit(ref.name, [*trail, ref.name])
+            state[name] = 2
+
+        for name in self.jurisdictions:
+            if name not in state:
+                visit(name, [name])
+
+    def positive_codes(self, name: str, seen: set[str]) -> set[str]:
+        draft = self.jurisdictions.get(name)
+        if draft is None or name in seen:
+            return set()
+        seen.add(name)
+        codes = {code for code, _ in draft.regions}
+        for ref in draft.includes:
+            codes |= self.positive_codes(ref.name, seen)
+        return codes
+
+    def closure(self, names: set[str]) -> set[str]:
+        result: set[str] = set()
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            if name in result or name not in self.jurisdictions:
+                continue
+            result.add(name)
+            pending.extend(ref.name for ref in self.jurisdictions[name].includes)
+        return result
+
+    def ruleset(self, sources: Sequence[str]) -> Ruleset:
+        jurisdictions = {
+            name: Jurisdiction(
+                name=name,
+                regions=tuple(dict.fromkeys(code for code, _ in draft.regions)),
+                includes=tuple(dict.fromkeys(ref.name for ref in draft.includes)),
+                excludes=tuple(dict.fromkeys(code for code, _ in draft.excludes)),
+                description=draft.section.get("description", ""),
+                source=f"{draft.path}:{draft.key.line}",
+            )
+            for name, draft in self.jurisdictions.items()
+        }
+        return Ruleset(
+            jurisdictions=jurisdictions,
+            notices=tuple(draft.notice for draft in self.notices.values()),
+            unknown_readers=tuple(dict.fromkeys(ref.name for ref in self.readers.get("unknown", []))),
+            anonymous_readers=tuple(dict.fromkeys(ref.name for ref in self.readers.get("anonymous", []))),
+            page_languages=tuple(sorted(self.page_languages, key=lambda rule: -len(rule.prefix))),
+            sources=tuple(sources),
+        )
+
+
+def _overlaps(excluded: str, included: str) -> bool:
+    return excluded == included or excluded.startswith(included + "-") or included.startswith(excluded + "-")
