@@ -9,20 +9,8 @@ from typing import TYPE_CHECKING
 import click
 import uvicorn
 
-from geonotice.cli import cli
+from geonotice.cli import _serving, cli
 from geonotice.cli._common import SettingsError
-from geonotice.cli._serving import (
-    HOST_HELP,
-    LOG_LEVELS,
-    PORT,
-    PORT_HELP,
-    RULES_HELP,
-    bind,
-    build,
-    is_loopback,
-    serve,
-    url_of,
-)
 
 if TYPE_CHECKING:
     from geonotice.demo.reader_switch import DemoReader
@@ -33,14 +21,14 @@ _BANNER_READERS = ("moscow", "crimea", "sevastopol", "kyiv", "berlin", "new-york
 
 
 @cli.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
-@click.option("--port", default=8000, show_default=True, type=PORT, help=PORT_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_serving.HOST_HELP)
+@click.option("--port", default=8000, show_default=True, type=_serving.PORT, help=_serving.PORT_HELP)
 @click.option(
     "--rules",
     type=click.Path(exists=True, path_type=Path),
-    help=RULES_HELP + " Default: the example rules of a source checkout.",
+    help=_serving.RULES_HELP + " Default: the example rules of a source checkout.",
 )
-@click.option("--log-level", default="warning", show_default=True, type=LOG_LEVELS)
+@click.option("--log-level", default="warning", show_default=True, type=_serving.LOG_LEVELS)
 def demo_command(host: str, port: int, rules: Path | None, log_level: str) -> None:
     """Serve a small demo news site behind geonotice, with the example rules and a demo database."""
     from geonotice.demo.reader_switch import load_demo_readers
@@ -51,15 +39,15 @@ def demo_command(host: str, port: int, rules: Path | None, log_level: str) -> No
         raise SettingsError(
             "no example rules here (they live in the source repository's rules/ directory): pass --rules"
         )
-    wrapped = build(lambda: create_demo_app(rules=rules))
-    sock = bind(host, port)
-    click.echo(demo_banner(url_of(host, sock), rules, load_demo_readers(), load_articles()))
-    if not is_loopback(host):
+    wrapped = _serving.build(lambda: create_demo_app(rules=rules))
+    sock = _serving.bind(host, port)
+    click.echo(demo_banner(_serving.url_of(host, sock), rules, load_demo_readers(), load_articles()))
+    if not _serving.is_loopback(host):
         click.echo(
             "Note: the demo trusts only this machine as a proxy, so the reader links and X-Forwarded-For "
             "work from here alone; visitors from other machines are located by their own address."
         )
-    serve(uvicorn.Config(wrapped, log_level=log_level, proxy_headers=False), sock)
+    _serving.serve(uvicorn.Config(wrapped, log_level=log_level, proxy_headers=False), sock)
 
 
 def demo_banner(url: str, rules: Path, readers: Sequence[DemoReader], articles: Sequence[Article]) -> str:

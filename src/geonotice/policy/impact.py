@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from geonotice.errors import ConfigError, RulesError
 from geonotice.rules import Engine, check_rules, check_sources
@@ -207,24 +208,18 @@ def _coverage(engine: Engine, notice: Notice) -> _Who:
 
 
 def _whole(notice: Notice, status: str, who: _Who) -> NoticeImpact:
-    regions = tuple(sorted(who.included)) + tuple(f"except {code}" for code in sorted(who.excluded))
-    gained = status == "added"
-    pages = notice.pages
-    return NoticeImpact(
-        notice.id,
-        status,
-        notice.title,
-        regions_gained=regions if gained else (),
-        regions_lost=() if gained else regions,
-        jurisdictions_gained=tuple(sorted(who.jurisdictions)) if gained else (),
-        jurisdictions_lost=() if gained else tuple(sorted(who.jurisdictions)),
-        pages_added=_pages(notice) if gained else (),
-        pages_removed=() if gained else _pages(notice),
-        hosts_added=pages.hosts if gained else (),
-        hosts_removed=() if gained else pages.hosts,
-        texts_added=tuple(notice.texts) if gained else (),
-        texts_removed=() if gained else tuple(notice.texts),
-    )
+    # Everything about a notice that comes or goes, on the gained side or the lost side.
+    aspects: dict[tuple[str, str], tuple[str, ...]] = {
+        ("regions_gained", "regions_lost"): tuple(sorted(who.included))
+        + tuple(f"except {code}" for code in sorted(who.excluded)),
+        ("jurisdictions_gained", "jurisdictions_lost"): tuple(sorted(who.jurisdictions)),
+        ("pages_added", "pages_removed"): _pages(notice),
+        ("hosts_added", "hosts_removed"): notice.pages.hosts,
+        ("texts_added", "texts_removed"): tuple(notice.texts),
+    }
+    side = 0 if status == "added" else 1
+    fields: dict[str, Any] = {names[side]: values for names, values in aspects.items()}
+    return NoticeImpact(notice.id, status, notice.title, **fields)
 
 
 def _pages(notice: Notice) -> tuple[str, ...]:

@@ -7,10 +7,10 @@ regions outside their jurisdiction, and definitions nothing uses.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from geonotice.rules.model import Jurisdiction, Ruleset
-from geonotice.rules.shapes import did_you_mean
+from geonotice.rules.shapes import Ref, did_you_mean
 from geonotice.rules.walk import FileChecker
 
 
@@ -20,15 +20,7 @@ class Checker(FileChecker):
     def cross_check(self) -> None:
         names = self.jurisdictions
         for draft in names.values():
-            for index, ref in enumerate(draft.includes):
-                if ref.name not in names:
-                    self.report(
-                        ref.path,
-                        ref.node,
-                        "undefined-jurisdiction",
-                        f"jurisdiction {draft.name!r}: includes[{index}]: "
-                        f"no jurisdiction is called {ref.name!r}{did_you_mean(ref.name, names)}",
-                    )
+            self.undefined(draft.includes, f"jurisdiction {draft.name!r}: includes", names)
         self.check_cycles()
         for draft in names.values():
             positives = self.positive_codes(draft.name, set())
@@ -43,27 +35,10 @@ class Checker(FileChecker):
                     )
         referenced: set[str] = set()
         for notice_draft in self.notices.values():
-            for index, ref in enumerate(notice_draft.applies_to):
-                if ref.name not in names:
-                    self.report(
-                        ref.path,
-                        ref.node,
-                        "undefined-jurisdiction",
-                        f"notice {notice_draft.notice.id!r}: applies to[{index}]: no jurisdiction is called "
-                        f"{ref.name!r}{did_you_mean(ref.name, names)}",
-                    )
-                else:
-                    referenced.add(ref.name)
+            where = f"notice {notice_draft.notice.id!r}: applies to"
+            referenced.update(self.undefined(notice_draft.applies_to, where, names))
         for which, refs in self.readers.items():
-            for index, ref in enumerate(refs):
-                if ref.name not in self.notices:
-                    self.report(
-                        ref.path,
-                        ref.node,
-                        "undefined-notice",
-                        f"readers.{which}[{index}]: no notice has the id {ref.name!r}"
-                        f"{did_you_mean(ref.name, self.notices)}",
-                    )
+            self.undefined(refs, f"readers.{which}", self.notices)
         used = self.closure(referenced)
         for draft in names.values():
             if draft.name not in used:
@@ -85,6 +60,20 @@ class Checker(FileChecker):
                     "give 'applies to' or list it in readers",
                     "warning",
                 )
+
+    def undefined(self, refs: Sequence[Ref], where: str, defined: Mapping[str, object]) -> set[str]:
+        """Report each name in ``refs`` that is not ``defined``; the names that are come back."""
+        jurisdictions = defined is self.jurisdictions
+        code = "undefined-jurisdiction" if jurisdictions else "undefined-notice"
+        missing = "no jurisdiction is called" if jurisdictions else "no notice has the id"
+        found = set()
+        for index, ref in enumerate(refs):
+            if ref.name in defined:
+                found.add(ref.name)
+                continue
+            hint = did_you_mean(ref.name, defined)
+            self.report(ref.path, ref.node, code, f"{where}[{index}]: {missing} {ref.name!r}{hint}")
+        return found
 
     def check_cycles(self) -> None:
         state: dict[str, int] = {}  # 1 = on the current path, 2 = done

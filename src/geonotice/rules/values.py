@@ -30,14 +30,7 @@ from geonotice.rules.shapes import (
     join,
     language_problem,
 )
-from geonotice.rules.yamlsafe import (
-    Marked,
-    MarkedMapping,
-    MarkedScalar,
-    MarkedSequence,
-    Positioned,
-    describe,
-)
+from geonotice.rules.yamlsafe import Marked, MarkedMapping, MarkedScalar, MarkedSequence, Positioned, describe
 
 _ELEMENT_ID = re.compile(schema.ELEMENT_ID_PATTERN)
 

@@ -57,9 +57,8 @@ class FileChecker(ValueChecker):
         self.jurisdictions: dict[str, JurisdictionDraft] = {}
         self.notices: dict[str, NoticeDraft] = {}
         self.readers: dict[str, list[Ref]] = {}
-        self.readers_source: tuple[str, int] | None = None
         self.page_languages: list[LanguageRule] = []
-        self.page_languages_source: tuple[str, int] | None = None
+        self.setting_sources: dict[str, tuple[str, int]] = {}  # key -> (path, line) where given
 
     def check_file(self, path: str, root: Marked | None) -> None:
         if root is None:
@@ -89,21 +88,20 @@ class FileChecker(ValueChecker):
             self.add_jurisdiction(path, key, sub)
         for sub in top.get("notices", []):
             self.add_notice(path, sub)
-        readers = top.get("readers")
-        if readers is not None:
-            if self.readers_source is not None:
-                self.duplicate_setting(path, root, "readers", self.readers_source)
+        # Settings for the whole rules version may be given once, in any one file.
+        for key in ("readers", "page languages"):
+            value = top.get(key)
+            if value is None:
+                continue
+            first = self.setting_sources.get(key)
+            if first is not None:
+                self.duplicate_setting(path, root, key, first)
+                continue
+            self.setting_sources[key] = (path, root.key(key).line)  # type: ignore[union-attr]
+            if key == "readers":
+                self.readers = {which: value.get(which, []) for which in ("unknown", "anonymous")}
             else:
-                self.readers_source = (path, root.key("readers").line)  # type: ignore[union-attr]
-                for which in ("unknown", "anonymous"):
-                    self.readers[which] = readers.get(which, [])
-        languages = top.get("page languages")
-        if languages is not None:
-            if self.page_languages_source is not None:
-                self.duplicate_setting(path, root, "page languages", self.page_languages_source)
-            else:
-                self.page_languages_source = (path, root.key("page languages").line)  # type: ignore[union-attr]
-                self.page_languages = languages
+                self.page_languages = value
 
     def duplicate_setting(self, path: str, root: MarkedMapping, key: str, first: tuple[str, int]) -> None:
         node = root.key(key)
