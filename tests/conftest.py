@@ -1,4 +1,4 @@
-"""Fixtures that build real MaxMind-format databases for the tests of every part.
+"""Fixtures shared by the tests of every part: real MaxMind-format databases, and a real server.
 
 The databases follow the demo address plan (``geonotice.demo.geodb.READERS``): documentation
 addresses mapped to Moscow, Crimea, Sevastopol, the other Russia-controlled Ukrainian
@@ -8,11 +8,16 @@ Import the address table from ``geonotice.demo.geodb``, not from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
+from starlette.types import ASGIApp
 
 from geonotice.demo.geodb import reader_records, write_database
 
@@ -42,3 +47,32 @@ def country_db(make_db: MakeDatabase) -> Path:
     return make_db(
         reader_records(kind="country"), name="GeoLite2-Country.mmdb", database_type="GeoLite2-Country"
     )
+
+
+@contextmanager
+def _serving(app: ASGIApp) -> Iterator[str]:
+    # proxy_headers=False: uvicorn would otherwise rewrite the client from X-Forwarded-For itself
+    # (keeping only the last header line), and geonotice must see the real peer.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", proxy_headers=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def serve() -> Callable[[ASGIApp], AbstractContextManager[str]]:
+    """``with serve(app) as url:`` serves ``app`` with uvicorn on a free loopback port."""
+    return _serving

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from geonotice.demo.geodb import READERS
 from geonotice.locate import Locator
+
+Serve = Callable[..., AbstractContextManager[str]]
 
 
 def explaining(locator: Locator):  # type: ignore[no-untyped-def]
@@ -35,46 +34,26 @@ def explaining(locator: Locator):  # type: ignore[no-untyped-def]
     return app
 
 
-@contextmanager
-def serving(app: object) -> Iterator[str]:
-    # proxy_headers=False: uvicorn would otherwise rewrite the client from X-Forwarded-For itself
-    # (keeping only the last header line), and the locator must see the real peer.
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", proxy_headers=False
-    )  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def test_repeated_x_forwarded_for_lines_from_a_trusted_proxy_are_joined(city_db: Path) -> None:
+def test_repeated_x_forwarded_for_lines_from_a_trusted_proxy_are_joined(city_db: Path, serve: Serve) -> None:
     locator = Locator(geoip_db=city_db, trusted_proxies=["127.0.0.1", "10.0.0.0/8"])
-    with serving(explaining(locator)) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve(explaining(locator)) as url, httpx.Client(base_url=url, timeout=10) as client:
         headers = [("X-Forwarded-For", READERS["crimea"]), ("X-Forwarded-For", "10.0.0.9")]
         answer = client.get("/", headers=headers).json()
         assert answer == {"codes": ["UA", "UA-43"], "address": READERS["crimea"], "source": "database"}
 
 
-def test_forwarding_headers_are_ignored_when_the_loopback_peer_is_not_trusted(city_db: Path) -> None:
+def test_forwarding_headers_are_ignored_when_the_loopback_peer_is_not_trusted(
+    city_db: Path, serve: Serve
+) -> None:
     locator = Locator(geoip_db=city_db)
-    with serving(explaining(locator)) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve(explaining(locator)) as url, httpx.Client(base_url=url, timeout=10) as client:
         answer = client.get("/", headers={"X-Forwarded-For": READERS["moscow"]}).json()
         assert answer == {"codes": [], "address": "127.0.0.1", "source": "database"}
 
 
-def test_cloudflare_headers_through_a_real_server(city_db: Path) -> None:
+def test_cloudflare_headers_through_a_real_server(city_db: Path, serve: Serve) -> None:
     locator = Locator(geoip_db=city_db, trusted_proxies=["127.0.0.1"], geo_headers="cloudflare")
-    with serving(explaining(locator)) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serve(explaining(locator)) as url, httpx.Client(base_url=url, timeout=10) as client:
         headers = {"CF-IPCountry": "ua", "CF-Region-Code": "40", "X-Forwarded-For": READERS["berlin"]}
         answer = client.get("/", headers=headers).json()
         assert answer == {"codes": ["UA", "UA-40"], "address": READERS["berlin"], "source": "header"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gzip
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -16,15 +17,17 @@ from starlette.routing import Route
 from geonotice import GeoNoticeMiddleware
 from geonotice.demo.geodb import READERS
 
-from .conftest import serving
-
 RULES = Path(__file__).resolve().parents[2] / "rules"
 NOTICE = b'data-notice-id="ru-undesirable-organization"'
 HEAD = b'<!doctype html><html lang="en"><head><title>t</title></head><body><main><article class="story">'
 TAIL = b"<p>The last paragraph.</p></article></main></body></html>"
 
+Serve = Callable[..., AbstractContextManager[str]]
 
-def test_the_page_streams_the_notice_leaves_before_the_app_has_written_the_rest(city_db: Path) -> None:
+
+def test_the_page_streams_the_notice_leaves_before_the_app_has_written_the_rest(
+    city_db: Path, serve: Serve
+) -> None:
     release = threading.Event()
 
     async def article(request: Request) -> Response:
@@ -46,7 +49,7 @@ def test_the_page_streams_the_notice_leaves_before_the_app_has_written_the_rest(
     )
     received = b""
     try:
-        with serving(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        with serve(app) as url, httpx.Client(base_url=url, timeout=10) as client:
             headers = {"x-forwarded-for": READERS["moscow"]}
             with client.stream("GET", "/a/x/1.html", headers=headers) as response:
                 chunks = response.iter_raw()
@@ -65,7 +68,7 @@ def test_the_page_streams_the_notice_leaves_before_the_app_has_written_the_rest(
     assert received.endswith(b"</aside>" + TAIL)
 
 
-def test_a_gzip_page_is_decoded_changed_and_re_encoded_for_the_reader(city_db: Path) -> None:
+def test_a_gzip_page_is_decoded_changed_and_re_encoded_for_the_reader(city_db: Path, serve: Serve) -> None:
     page = HEAD + b"<p>" + b"Words of the story. " * 5000 + b"</p>" + TAIL
 
     async def article(request: Request) -> Response:
@@ -78,7 +81,7 @@ def test_a_gzip_page_is_decoded_changed_and_re_encoded_for_the_reader(city_db: P
         trusted_proxies=["127.0.0.1"],
     )
     try:
-        with serving(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        with serve(app) as url, httpx.Client(base_url=url, timeout=10) as client:
             moscow = client.get("/a/x/1.html", headers={"x-forwarded-for": READERS["moscow"]})
             berlin = client.get("/a/x/1.html", headers={"x-forwarded-for": READERS["berlin"]})
     finally:
@@ -90,7 +93,7 @@ def test_a_gzip_page_is_decoded_changed_and_re_encoded_for_the_reader(city_db: P
     assert berlin.content == page
 
 
-def test_head_requests_get_the_headers_a_get_would(city_db: Path) -> None:
+def test_head_requests_get_the_headers_a_get_would(city_db: Path, serve: Serve) -> None:
     async def article(request: Request) -> Response:
         return Response(HEAD + TAIL, media_type="text/html")
 
@@ -101,7 +104,7 @@ def test_head_requests_get_the_headers_a_get_would(city_db: Path) -> None:
         trusted_proxies=["127.0.0.1"],
     )
     try:
-        with serving(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+        with serve(app) as url, httpx.Client(base_url=url, timeout=10) as client:
             headers = {"x-forwarded-for": READERS["moscow"]}
             head = client.head("/a/x/1.html", headers=headers)
             get = client.get("/a/x/1.html", headers=headers)
