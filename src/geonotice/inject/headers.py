@@ -50,7 +50,8 @@ _SUFFIX = re.compile(r"-gn[0-9a-f]{8}$")
 _ENTITY_TAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 _CONDITIONAL_RANGE = (b"range", b"if-range")
 # Headers that describe the original body and would lie about the changed one.
-_STALE_ON_CHANGE = ("last-modified", "content-md5", "digest", "content-digest", "repr-digest")
+_STALE_ON_CHANGE = (b"last-modified", b"content-md5", b"digest", b"content-digest", b"repr-digest")
+_SHARED_CACHE = frozenset({"public", "s-maxage", "private"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +152,28 @@ def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
     for name in policy.vary:
         headers.add_vary_header(name)
     if policy.private:
-        directives = [d.strip() for d in headers.get("cache-control", "").split(",") if d.strip()]
-        kept = [
-            d
-            for d in directives
-            if d.split("=", 1)[0].strip().lower() not in ("public", "s-maxage", "private")
-        ]
-        headers["cache-control"] = ", ".join(["private", *kept])
+        # One pass over the raw list: this runs on every covered response.
+        raw = headers.raw
+        values = [v for k, v in raw if k == b"cache-control"]
+        directives = [d.strip() for d in b",".join(values).decode("latin-1").split(",") if d.strip()]
+        kept = [d for d in directives if d.split("=", 1)[0].strip().lower() not in _SHARED_CACHE]
+        _set(raw, b"cache-control", ", ".join(["private", *kept]).encode("latin-1"))
+
+
+def _set(raw: RawHeaders, key: bytes, value: bytes) -> None:
+    """``MutableHeaders.__setitem__`` for a lowercase name: replaces the first line, drops the rest."""
+    found = False
+    out: RawHeaders = []
+    for item in raw:
+        if item[0] == key:
+            if not found:
+                out.append((key, value))
+                found = True
+        else:
+            out.append(item)
+    if not found:
+        out.append((key, value))
+    raw[:] = out
 
 
 def mark_changed(
@@ -173,24 +189,46 @@ def mark_changed(
     ``content_length`` is the exact new length, or ``None`` to remove the header (streamed body).
     ``languages_vary`` adds ``Vary: Accept-Language`` when the reader's languages chose the text.
     """
-    if content_length is None:
-        if "content-length" in headers:
-            del headers["content-length"]
-    else:
-        headers["content-length"] = str(content_length)
-    etag = headers.get("etag")
-    if etag is not None:
-        tags = _entity_tags(etag)
-        if tags is not None and len(tags) == 1:
-            weak, opaque = _opaque(tags[0])
-            headers["etag"] = f'{weak}"{opaque}{suffix}"'
+    # One pass over the raw list instead of a dozen MutableHeaders lookups (each a scan with
+    # str.lower and str.encode): this runs on every response that gets a notice. Replaced
+    # headers keep their place, as MutableHeaders.__setitem__ would keep it.
+    replacements: dict[bytes, bytes | None] = {name: None for name in _STALE_ON_CHANGE}
+    replacements[b"content-length"] = None if content_length is None else b"%d" % content_length
+    replacements[b"legal-notices"] = ", ".join(notice_ids).encode("latin-1")
+    out: RawHeaders = []
+    done: set[bytes] = set()
+    for key, value in headers.raw:
+        if key == b"etag":
+            if key not in done:
+                done.add(key)
+                etag = _suffixed(value.decode("latin-1"), suffix)
+                if etag is not None:
+                    out.append((key, etag.encode("latin-1")))
+            continue
+        if key == b"accept-ranges":
+            value = b"none"  # ranges of this variant are not served
+        elif key in replacements:
+            value = replacements[key]  # type: ignore[assignment]
+            if value is None or key in done:
+                continue
         else:
-            del headers["etag"]  # not an entity tag we can extend: better none than a wrong one
-    for stale in _STALE_ON_CHANGE:
-        if stale in headers:
-            del headers[stale]
-    if "accept-ranges" in headers:
-        headers["accept-ranges"] = "none"  # ranges of this variant are not served
-    headers["legal-notices"] = ", ".join(notice_ids)
+            out.append((key, value))
+            continue
+        if key not in done:
+            done.add(key)
+            out.append((key, value))
+    for key in (b"content-length", b"legal-notices"):
+        if key not in done and replacements[key] is not None:
+            out.append((key, replacements[key]))  # type: ignore[arg-type]
+    headers.raw[:] = out
     if languages_vary:
         headers.add_vary_header("Accept-Language")
+
+
+def _suffixed(etag: str, suffix: str) -> str | None:
+    """``etag`` with the variant suffix, or ``None`` when it is not one entity tag we can extend."""
+    tags = _entity_tags(etag)
+    if tags is None or len(tags) != 1:
+        return None  # better no ETag than a wrong one
+    weak, opaque = _opaque(tags[0])
+    return f'{weak}"{opaque}{suffix}"'

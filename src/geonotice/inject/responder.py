@@ -54,6 +54,27 @@ def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+# What depends only on the notices and the language preferences, computed once per combination:
+# the ETag suffix (a hash) and whether languages chose the texts. Keyed by the notices' identity;
+# each entry holds its notices, so no id is reused while the entry lives. Bounded: cleared when full.
+_VARIANTS: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[tuple[Notice, ...], str, bool]] = {}
+_MAX_VARIANTS = 512
+
+
+def _variant(notices: tuple[Notice, ...], preferences: tuple[str, ...]) -> tuple[str, bool]:
+    key = (tuple(map(id, notices)), preferences)
+    cached = _VARIANTS.get(key)
+    if cached is not None:
+        return cached[1], cached[2]
+    chosen = [(n.id, notice_language(n, preferences)) for n in notices]
+    suffix = variant_suffix(chosen)
+    languages_vary = any(len(n.texts) > 1 for n in notices)
+    if len(_VARIANTS) >= _MAX_VARIANTS:
+        _VARIANTS.clear()
+    _VARIANTS[key] = (notices, suffix, languages_vary)
+    return suffix, languages_vary
+
+
 class CacheHeadersResponder:
     """For a covered page of a reader who gets no notice: the cache headers every variant needs.
 
@@ -124,9 +145,7 @@ class NoticeResponder:
         self.on_miss = on_miss
         self.json_limit = json_limit
         self.preferences = tuple(tag for tag in (decision.page_language, *languages) if tag)
-        chosen = [(n.id, notice_language(n, self.preferences)) for n in decision.notices]
-        self.suffix = variant_suffix(chosen)
-        self.languages_vary = any(len(n.texts) > 1 for n in decision.notices)
+        self.suffix, self.languages_vary = _variant(decision.notices, self.preferences)
         self.send: Send = unattached_send
         self.path = ""
         self.method = "GET"
