@@ -1,9 +1,10 @@
 """The Free Ledger: a small, invented news site that ``geonotice demo`` serves behind the middleware.
 
-It is deliberately an ordinary site that knows nothing about notices: articles in English, Russian
-and Ukrainian at ``/a/<slug>/<id>.html`` and ``/<lang>/a/<slug>/<id>.html``, home pages, one CSS
-file, and a strict Content-Security-Policy (no inline script or style) to show that the notices
-geonotice inserts need none. The only demo-specific part is the strip at the top of each page that
+It is deliberately an ordinary site that knows nothing about notices: articles in English, Russian,
+Ukrainian and Belarusian at ``/a/<slug>/<id>.html`` and ``/<lang>/a/<slug>/<id>.html``, home pages,
+a small JSON API (``/api/articles/<id>``, for apps), one CSS file, and a strict
+Content-Security-Policy (no inline script or style) to show that the notices geonotice inserts
+need none. The only demo-specific part is the strip at the top of each page that
 says which reader the visitor is pretending to be (see ``reader_switch``).
 """
 
@@ -21,7 +22,7 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,7 +31,7 @@ from geonotice.demo.reader_switch import COOKIE_NAME, DemoReader, ReaderSwitch, 
 
 DEMO_DIR = Path(__file__).parent
 DEMO_DATABASE = DEMO_DIR / "demo-city.mmdb"
-LANGUAGES = ("en", "ru", "uk")
+LANGUAGES = ("en", "ru", "uk", "be")
 
 # Nothing inline, nothing third-party: the injected <aside> must render under this policy.
 CONTENT_SECURITY_POLICY = (
@@ -41,6 +42,9 @@ CONTENT_SECURITY_POLICY = (
 _CURRENT = ' aria-current="true"'
 
 _FRONT_MATTER = re.compile(r"\A<!--\n(?P<head>.*?)\n-->\n(?P<body>.*)\Z", re.DOTALL)
+# Article bodies are the demo's own files: a run of <p> elements, possibly with inline markup.
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 _UI: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -73,12 +77,23 @@ _UI: Mapping[str, Mapping[str, str]] = {
         "footer": "«Вільна відомість» — вигадане видання; її статті написані для цієї демонстрації.",
         "missing": "Такої сторінки немає.",
     },
+    "be": {
+        "name": "Вольная ведамасць",
+        "tagline": "Незалежныя навіны, дзе б вы ні былі",
+        "latest": "Апошняе",
+        "by": "Аўтар:",
+        "also": "Іншыя мовы",
+        "language": "Беларуская",
+        "footer": "«Вольная ведамасць» — выдуманае выданне; яе артыкулы напісаны для гэтай дэманстрацыі.",
+        "missing": "Такой старонкі няма.",
+    },
 }
 
 _MONTHS: Mapping[str, str] = {
     "en": "January February March April May June July August September October November December",
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    "be": "студзеня лютага сакавіка красавіка мая чэрвеня ліпеня жніўня верасня кастрычніка лістапада снежня",
 }
 
 
@@ -100,6 +115,11 @@ class Article:
     def path(self) -> str:
         prefix = "" if self.lang == "en" else f"/{self.lang}"
         return f"{prefix}/a/{self.slug}/{self.id}.html"
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body as plain text, one string per paragraph: what an app shows, without markup."""
+        return tuple(_plain(part) for part in _PARAGRAPH.findall(self.body))
 
 
 def load_articles() -> tuple[Article, ...]:
@@ -165,6 +185,7 @@ def create_site(readers: Sequence[DemoReader] = ()) -> Starlette:
             Route("/{lang:str}/", site.home),
             Route("/a/{slug:str}/{id:int}.html", site.article),
             Route("/{lang:str}/a/{slug:str}/{id:int}.html", site.article),
+            Route("/api/articles/{id:int}", site.api_article),
             Route("/_demo/as/{reader:str}", site.read_as),
             Route("/_demo/reset", site.reset),
             Mount("/static", StaticFiles(directory=DEMO_DIR / "static"), name="static"),
@@ -262,6 +283,26 @@ class _Site:
             return RedirectResponse(f"{prefix}/a/{found.slug}/{found.id}.html", status_code=301)
         return self._page(request, lang, found.title, self._article_html(found))
 
+    async def api_article(self, request: Request) -> Response:
+        """One article as JSON, for apps: ``?lang=`` picks a translation; without it, English if
+        the article has it, else the first language it exists in."""
+        id_ = request.path_params["id"]
+        wanted = request.query_params.get("lang")
+        if wanted is None:
+            found = next((a for a in (self.by_key.get((lang, id_)) for lang in LANGUAGES) if a), None)
+        else:
+            found = self.by_key.get((wanted, id_))
+        if found is None:
+            return await self.not_found(request, None)
+        document = {
+            "id": found.id,
+            "language": found.lang,
+            "title": found.title,
+            "url": str(request.url.replace(path=found.path, query="")),
+            "paragraphs": list(found.paragraphs),
+        }
+        return JSONResponse(document, headers={"cache-control": "no-store"})
+
     def _article_html(self, article: Article) -> str:
         ui = _UI[article.lang]
         others = [
@@ -300,6 +341,11 @@ class _Site:
 
     async def not_found(self, request: Request, exc: Exception | None) -> Response:
         first = request.url.path.strip("/").split("/", 1)[0]
+        if first == "api":
+            # Apps get an answer they can parse, not a page.
+            return JSONResponse(
+                {"error": "not found"}, status_code=404, headers={"cache-control": "no-store"}
+            )
         lang = first if first in LANGUAGES else "en"
         main = f"<h1>404</h1>\n<p>{_e(_UI[lang]['missing'])}</p>"
         return self._page(request, lang, "404", main, status_code=404)
@@ -367,6 +413,10 @@ def _safe_next(request: Request) -> str:
 def _date(date: dt.date, lang: str) -> str:
     month = _MONTHS[lang].split()[date.month - 1]
     return f"{date.day} {month} {date.year}"
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def _e(text: str) -> str:
