@@ -36,6 +36,16 @@ def test_the_shipped_cases_pass_end_to_end_through_an_app(capsys: Capture, newsa
     assert (code, capsys.readouterr().out.splitlines()[-1]) == (0, "28 passed, 0 failed")
 
 
+def test_the_shipped_cases_pass_end_to_end_through_the_demo_site(capsys: Capture) -> None:
+    # The demo is the outlet the shipped cases describe: its per-language slugs, a Belarusian
+    # edition for the rules' /be/ prefix, and a JSON API for the notice that covers it.
+    code = main(
+        ["test", str(RULES), str(RULES / "policy"), "--app", "geonotice.demo.site:app", "--require-coverage"]
+    )
+    out = capsys.readouterr().out
+    assert (code, out.splitlines()[-1]) == (0, "28 passed, 0 failed"), out
+
+
 def test_a_failure_is_explained_and_exits_1(capsys: Capture, write_cases: Write) -> None:
     path = write_cases(FAILING)
     code = main(["test", str(RULES), str(path)])
