@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Sequence
 from enum import Enum
 
+from geonotice.inject.skipahead import EventFinder, data_position, events_pattern
 from geonotice.rules.model import Placement, PlacementKind
 
 __all__ = ["PageRewriter", "Render"]
@@ -138,6 +139,13 @@ def _skip(
     )  # fmt: skip
 
 
+def _events(want_lang: bool) -> re.Pattern[bytes]:
+    names = [*_RAW_NAMES, b"plaintext"]
+    if want_lang:
+        names += [b"html", b"body"]  # the page language is read up to <body>
+    return events_pattern(tuple(names))
+
+
 class _State(Enum):
     DATA = "data"
     COMMENT = "comment"
@@ -181,6 +189,7 @@ class PageRewriter:
         self._want_lang = True
         self._out: list[bytes] = []
         self._emitted = 0
+        self._events: re.Pattern[bytes] | None = None
         self._skip_pattern = self._compile()
 
     @property
@@ -232,15 +241,16 @@ class PageRewriter:
     # -- scanning -----------------------------------------------------------------------------
 
     def _compile(self) -> re.Pattern[bytes]:
+        """The skip pattern for what is pending now; also sets the fast path's event pattern."""
         kinds = {p.kind for p in self._pending}
         ids = tuple(sorted({p.target or "" for p in self._pending if p.kind is PlacementKind.ELEMENT}))
-        return _skip(
-            self._want_lang,
-            PlacementKind.BODY_START in kinds,
-            PlacementKind.ARTICLE_START in kinds,
-            ids,
-            PlacementKind.MARKER in kinds,
-        )
+        want_body = PlacementKind.BODY_START in kinds
+        want_article = PlacementKind.ARTICLE_START in kinds
+        # The fast path pays off far down the page. Points near the top (body, article) are
+        # reached sooner by the skip pattern alone, and an element id can sit in any tag.
+        fast = not (ids or want_body or want_article)
+        self._events = _events(self._want_lang) if fast else None
+        return _skip(self._want_lang, want_body, want_article, ids, PlacementKind.MARKER in kinds)
 
     def _insert(self, buf: bytes, at: int, placements: list[Placement], fallback: bool) -> None:
         if not placements:
@@ -260,9 +270,29 @@ class PageRewriter:
         """Advances through ``buf``; returns the index from which bytes must be held back."""
         n = len(buf)
         pos = 0
+        finder: EventFinder | None = None
         while pos < n:
             state = self._state
             if state is _State.DATA:
+                events = self._events
+                if events is not None:
+                    # Fast path (see skipahead): leap to the next event when the stretch before
+                    # it provably hides nothing, else to the last provable data-state position,
+                    # from where the exact skip pattern goes on.
+                    finder = finder or EventFinder(buf)
+                    at = finder.find(events, pos)
+                    if at < 0:
+                        pos = data_position(buf, pos, n)
+                    else:
+                        start = data_position(buf, pos, at)
+                        if buf.find(b"<", start, at) >= 0:
+                            pos = start
+                        else:
+                            nxt = self._markup(buf, at)
+                            if nxt == _INCOMPLETE:
+                                return at
+                            pos = nxt
+                            continue
                 match = self._skip_pattern.match(buf, pos)
                 assert match is not None  # the pattern can match the empty string
                 pos = match.end()
