@@ -6,10 +6,10 @@ import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import MakeDatabase
 from geonotice.demo.geodb import (
     READER_REGIONS,
     READERS,
@@ -22,6 +22,9 @@ from geonotice.demo.geodb import (
 from geonotice.errors import GeoIPDatabaseError
 from geonotice.locate.geoip import GeoIPDatabase, is_local_address
 from geonotice.region import UNKNOWN, Region
+
+if TYPE_CHECKING:
+    from conftest import MakeDatabase  # the fixture's type; conftest is not importable at run time
 
 RUSSIA_CONTROLLED = ["crimea", "sevastopol", "donetsk", "luhansk", "zaporizhzhia", "kherson"]
 

@@ -7,18 +7,21 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MakeDatabase
 from geonotice.demo.geodb import READER_REGIONS, READERS, READERS_V6, UNMAPPED_V4, city_record, reader_records
 from geonotice.errors import ConfigError, GeoIPDatabaseError
 from geonotice.locate import Locator
 from geonotice.region import UNKNOWN, Region
 
 from .helpers import http_scope
+
+if TYPE_CHECKING:
+    from conftest import MakeDatabase  # the fixture's type; conftest is not importable at run time
 
 MOSCOW = READERS["moscow"]
 RU_MOW = Region("RU", ("RU-MOW",))

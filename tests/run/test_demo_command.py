@@ -57,6 +57,18 @@ def test_the_curl_lines_the_demo_prints_do_what_they_say(demo: Served) -> None:
     assert len(tried) == 3, tried
 
 
+def test_the_json_api_line_the_demo_prints_shows_the_notice_field(demo: Served) -> None:
+    api = re.search(
+        r"curl -s -H 'X-Forwarded-For: (?P<address>[^']+)' (?P<url>\S+/api/articles/\d+)$",
+        demo.printed,
+        re.MULTILINE,
+    )
+    assert api is not None, demo.printed
+    with demo.client() as http:
+        answer = http.get(api["url"], headers={"x-forwarded-for": api["address"]}).json()
+    assert [notice["id"] for notice in answer["legal_notices"]] == ["by-extremist-materials"]
+
+
 def test_reader_links_let_a_visitor_on_this_machine_read_as_someone_elsewhere(demo: Served) -> None:
     with demo.client() as http:
         moscow = http.get(f"/_demo/as/moscow?next={RUSSIAN.path}", follow_redirects=True)

@@ -58,6 +58,7 @@ def demo_banner(url: str, rules: Path, readers: Sequence[DemoReader], articles: 
     moscow = by_key.get("moscow", readers[0])
     berlin = by_key.get("berlin", readers[-1])
     crimea = by_key.get("crimea")
+    minsk = by_key.get("minsk")
     russian, english = showcase_articles(articles)
     grep = "| grep -iE 'legal-notices|<aside'"
     listed = [r for r in readers if r.key in _BANNER_READERS] or list(readers)
@@ -81,6 +82,13 @@ def demo_banner(url: str, rules: Path, readers: Sequence[DemoReader], articles: 
     lines += [
         f"  # a reader in {berlin.label}: no notice, no output",
         f"  curl -si -H 'X-Forwarded-For: {berlin.address}' {url}{english.path[1:]} {grep}",
+    ]
+    if minsk is not None:
+        lines += [
+            f"  # a reader in {minsk.label}, on the JSON article API: a legal_notices field",
+            f"  curl -s -H 'X-Forwarded-For: {minsk.address}' {url}api/articles/{english.id}",
+        ]
+    lines += [
         "",
         f"Rules: {rules} (edit them while the demo runs: they reload within seconds). Ctrl+C stops.",
     ]
