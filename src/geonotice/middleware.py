@@ -36,7 +36,12 @@ class GeoNoticeMiddleware:
             app; only their ``X-Forwarded-For``/``Forwarded`` and geo headers are believed.
         geo_headers: a CDN preset (``"cloudflare"``, ``"cloudfront"``, ``"vercel"``,
             ``"appengine"``) or custom ``GeoHeaders``, read from trusted proxies only.
+        forwarded_header: the one forwarding header the trusted proxies write:
+            ``"X-Forwarded-For"`` or ``"Forwarded"`` (RFC 7239). The other is ignored, since a
+            proxy passes it through from the client untouched.
         reload_interval: seconds between checks of the rules and database files for changes.
+        clock: where the current time comes from (for the notices' date windows); the system
+            clock in UTC by default. Policy tests use it to serve a page as of a given date.
 
     Raises:
         ConfigError: a setting is invalid (a malformed proxy network, no location source).
@@ -52,6 +57,7 @@ class GeoNoticeMiddleware:
         geoip_db: str | Path | None = None,
         trusted_proxies: Sequence[str] = (),
         geo_headers: str | GeoHeaders | None = None,
+        forwarded_header: str = "X-Forwarded-For",
         reload_interval: float = 2.0,
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
@@ -61,6 +67,7 @@ class GeoNoticeMiddleware:
             geoip_db=geoip_db,
             trusted_proxies=trusted_proxies,
             geo_headers=geo_headers,
+            forwarded_header=forwarded_header,
             reload_interval=reload_interval,
         )
         # A shared cache keys pages by URL. When the region comes from the client address, no

@@ -396,3 +396,21 @@ def test_header_names_in_any_case_are_understood(middleware: GeoNoticeMiddleware
     assert int(moscow.headers["content-length"]) == len(moscow.content)
     assert berlin.content == EN_PAGE
     assert berlin.headers["cache-control"] == "private"
+
+
+def test_the_forwarded_header_is_read_when_the_proxies_write_it(city_db: Path) -> None:
+    app = GeoNoticeMiddleware(
+        news_app(),
+        rules=RULES,
+        geoip_db=city_db,
+        trusted_proxies=["10.0.0.0/8"],
+        forwarded_header="Forwarded",
+    )
+    try:
+        element = f'for="[{READERS_V6["crimea"]}]:4711";proto=https, for=10.0.0.3'
+        crimea = get(app, ARTICLE, "10.0.0.1", forwarded=element)
+        spoofed = get(app, ARTICLE, "10.0.0.1", **{"x-forwarded-for": READERS["moscow"]})
+    finally:
+        app.close()
+    assert NOTICE in crimea.content
+    assert spoofed.content == EN_PAGE

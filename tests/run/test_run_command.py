@@ -249,3 +249,14 @@ def test_run_shuts_down_gracefully_when_terminated(workers: str, launcher: Launc
     # uvicorn re-raises the signal once it has shut down, so the exit status says "terminated".
     assert served.process.wait(30) in (0, -signal.SIGTERM)
     assert "Finished server process" in served.log.read_text()
+
+
+def test_run_reads_the_rfc_7239_forwarded_header_when_told_to(launcher: Launcher) -> None:
+    spec, path = EXAMPLES["starlette"]
+    args = ["run", spec, "--app-dir", "examples", "--port", "0", *SETTINGS, "--forwarded-header", "Forwarded"]
+    served = launcher.start(args)
+    with served.client() as http:
+        forwarded = http.get(path, headers={"forwarded": 'for="[2001:db8:1::5]:4711";proto=https'})
+        ignored = http.get(path, headers={"x-forwarded-for": MOSCOW})  # not what this proxy writes
+    assert NOTICE in forwarded.text
+    assert NOTICE not in ignored.text

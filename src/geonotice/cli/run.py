@@ -66,6 +66,12 @@ def _setting(name: str, **options: Any) -> Callable[[F], F]:
     help="Read the region from CDN headers sent by a trusted proxy: cloudflare, cloudfront, vercel, "
     "appengine, or custom header names.",
 )
+@_setting(
+    "forwarded-header",
+    default="X-Forwarded-For",
+    type=click.Choice(["X-Forwarded-For", "Forwarded"], case_sensitive=False),
+    help="The one forwarding header the trusted proxies write (the other is ignored).",
+)
 @_setting("host", default="127.0.0.1", help=HOST_HELP)
 @_setting("port", default=8000, type=PORT, help=PORT_HELP)
 @_setting(
@@ -94,6 +100,7 @@ def run_command(
     geoip_db: Path | None,
     trusted_proxies: tuple[str, ...],
     geo_headers: str | None,
+    forwarded_header: str,
     host: str,
     port: int,
     workers: int,
@@ -104,9 +111,10 @@ def run_command(
 ) -> None:
     """Serve the ASGI application MODULE:APP wrapped in geonotice, with uvicorn.
 
-    Every option can also come from the environment (GEONOTICE_RULES, GEONOTICE_GEOIP_DB,
-    GEONOTICE_TRUSTED_PROXIES, GEONOTICE_GEO_HEADERS, GEONOTICE_HOST, GEONOTICE_PORT,
-    GEONOTICE_WORKERS, and GEONOTICE_APP for MODULE:APP), for containers.
+    Every option can also come from the environment, for containers: GEONOTICE_RULES,
+    GEONOTICE_GEOIP_DB, GEONOTICE_TRUSTED_PROXIES, GEONOTICE_GEO_HEADERS,
+    GEONOTICE_FORWARDED_HEADER, GEONOTICE_HOST, GEONOTICE_PORT, GEONOTICE_WORKERS, and
+    GEONOTICE_APP for MODULE:APP.
     """
     settings = {
         "app": app,
@@ -116,6 +124,7 @@ def run_command(
         "geoip_db": str(geoip_db) if geoip_db is not None else None,
         "trusted_proxies": split_list(trusted_proxies),
         "geo_headers": geo_headers,
+        "forwarded_header": forwarded_header,
         "reload_interval": reload_interval,
     }
     wrapped = build_from_settings(settings)
@@ -158,6 +167,7 @@ def build_from_settings(settings: dict[str, Any]) -> ASGIApp:
             geoip_db=settings["geoip_db"],
             trusted_proxies=settings["trusted_proxies"],
             geo_headers=_geo_headers(settings["geo_headers"]),
+            forwarded_header=settings["forwarded_header"],
             reload_interval=settings["reload_interval"],
         )
     )
