@@ -15,6 +15,8 @@ from .reference import points
 
 BODY_END = Placement(PlacementKind.BODY_END)
 HERE = Placement(PlacementKind.MARKER, "here")
+BODY_START = Placement(PlacementKind.BODY_START)
+ARTICLE_START = Placement(PlacementKind.ARTICLE_START)
 FRAGMENT = b"<aside>N</aside>"
 EVENTS = events_pattern((b"script", b"style", b"title", b"plaintext"))
 
@@ -110,6 +112,14 @@ TRICKY = [
     b"</body>",
     b"</BODY\n>",
     b"<html lang=ru>",
+    b"<body>",
+    b"<BODY\nclass=x>",
+    b"<article>",
+    b"<Article id='a>b'>",
+    b"<articles>",
+    b"<bodyx>",
+    b'<a title="<article>">',
+    b"<body title='<article>'>",
 ]
 
 
@@ -123,9 +133,18 @@ def tricky_documents(draw: st.DrawFn) -> bytes:
 
 def expected(doc: bytes, placement: Placement) -> bytes:
     found = points(doc)
-    spot = found.markers.get("here") if placement.kind is PlacementKind.MARKER else None
+    spot = {
+        PlacementKind.MARKER: found.markers.get("here"),
+        PlacementKind.BODY_START: found.body_start,
+        PlacementKind.ARTICLE_START: found.article_start,
+    }.get(placement.kind)
     if spot is None or (found.body_end is not None and spot > found.body_end):
         spot = found.body_end
+    comment = doc.rfind(b"<!--")
+    if spot is None and placement.kind is PlacementKind.MARKER and comment >= 0:
+        # An unterminated comment at the very end may yet be a marker: the scanner holds it back
+        # and, at the end, puts the fragment before it; the reference does not model holding.
+        assume(found.ends_in_data or not points(doc[:comment]).ends_in_data)
     if spot is None:
         # A document cut inside a tag gets the fragment before that tag (browsers drop it), which
         # the reference does not model; those documents are left to test_scanner's cases.
@@ -137,7 +156,11 @@ def expected(doc: bytes, placement: Placement) -> bytes:
 
 
 @settings(max_examples=600, deadline=None)
-@given(data=st.data(), doc=tricky_documents(), placement=st.sampled_from([BODY_END, HERE]))
+@given(
+    data=st.data(),
+    doc=tricky_documents(),
+    placement=st.sampled_from([BODY_END, HERE, BODY_START, ARTICLE_START]),
+)
 def test_fast_path_places_exactly_where_the_reference_says_for_any_chunking(
     data: st.DataObject, doc: bytes, placement: Placement
 ) -> None:
@@ -149,8 +172,38 @@ def test_fast_path_places_exactly_where_the_reference_says_for_any_chunking(
 
 
 @settings(max_examples=100, deadline=None)
-@given(doc=tricky_documents(), filler=st.integers(0, 9000))
-def test_fast_path_is_exact_across_its_lowercasing_windows(doc: bytes, filler: int) -> None:
+@given(
+    doc=tricky_documents(),
+    filler=st.integers(0, 9000),
+    placement=st.sampled_from([BODY_END, BODY_START, ARTICLE_START]),
+)
+def test_fast_path_is_exact_across_its_lowercasing_windows(
+    doc: bytes, filler: int, placement: Placement
+) -> None:
     page = b"<p>x</p>" * (filler // 8) + doc
-    rewriter = PageRewriter([BODY_END], lambda p, lang: FRAGMENT)
-    assert rewriter.feed(page) + rewriter.close() == expected(page, BODY_END)
+    rewriter = PageRewriter([placement], lambda p, lang: FRAGMENT)
+    assert rewriter.feed(page) + rewriter.close() == expected(page, placement)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), doc=tricky_documents())
+def test_fast_path_reads_the_page_language_the_reference_reads_before_the_article(
+    data: st.DataObject, doc: bytes
+) -> None:
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(doc)), max_size=8))))
+    bounds = [0, *cuts, len(doc)]
+    seen: list[str | None] = []
+
+    def render(placement: Placement, lang: str | None) -> bytes:
+        seen.append(lang)
+        return FRAGMENT
+
+    doc += b"<article>"
+    bounds[-1] = len(doc)
+    rewriter = PageRewriter([ARTICLE_START], render)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        rewriter.feed(doc[a:b])
+    found = points(doc)
+    assume(found.article_start is not None)
+    assume(found.body_end is None or found.article_start <= found.body_end)
+    assert seen == [found.html_lang]

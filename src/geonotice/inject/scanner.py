@@ -107,8 +107,9 @@ _RAW_ELEMENTS = b"".join(
 @functools.lru_cache(maxsize=256)
 def _skip(
     want_lang: bool, want_body: bool, want_article: bool, ids: tuple[str, ...], markers: bool
-) -> re.Pattern[bytes]:
-    """The pattern that consumes everything that cannot need a decision, for one set of interests."""
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The patterns that consume what cannot need a decision, for one set of interests: a run of
+    any length (the exact path), and one construct at a ``<`` (the fast path's events)."""
     stop_names = [_RAW, b"plaintext"]
     if want_lang:
         stop_names.append(b"html")
@@ -125,8 +126,8 @@ def _skip(
             + wanted + rb")(?=[\t\n\f\r >])))"
         )  # fmt: skip
     marker_guard = rb"(?!" + _WS + rb"*+geonotice" + _WS + rb"*+:)" if markers else b""
-    return re.compile(
-        rb"(?:[^<]++|<(?:"
+    construct = (
+        rb"<(?:"
         rb"/(?!body[\t\n\f\r />])[a-z][^\t\n\f\r />]*+" + _attrs() + rb">"
         rb"|(?!(?:" + b"|".join(stop_names) + rb")[\t\n\f\r />])[a-z][^\t\n\f\r />]*+" + _attrs(guard) + rb">"
         + _RAW_ELEMENTS +
@@ -134,16 +135,48 @@ def _skip(
         rb"|(?=[^a-z/!?])"
         rb"|!(?!--|\[cdata\[)[^>]*+>|\?[^>]*+>|/(?![a-z])[^>]*+>"
         rb"|!\[cdata\[(?:[^\]]++|\](?!\]>))*+\]\]>"
-        rb"))*+",
-        re.I,
+        rb")"
     )  # fmt: skip
+    return re.compile(rb"(?:[^<]++|" + construct + rb")*+", re.I), re.compile(construct, re.I)
 
 
-def _events(want_lang: bool) -> re.Pattern[bytes]:
+def _events(want_lang: bool, want_body: bool, want_article: bool) -> re.Pattern[bytes]:
     names = [*_RAW_NAMES, b"plaintext"]
+    if want_lang or want_body:
+        names.append(b"body")  # the page language is read up to <body>
     if want_lang:
-        names += [b"html", b"body"]  # the page language is read up to <body>
+        names.append(b"html")
+    if want_article:
+        names.append(b"article")
     return events_pattern(tuple(names))
+
+
+# Per set of pending placements (and whether the page language is still wanted): the skip
+# pattern, the one-construct pattern, the fast path's events (None when it cannot serve) and
+# whether markers are pending. A page's placements come from a few rules: the keys are few, but
+# the dict is bounded all the same.
+_Plan = tuple[re.Pattern[bytes], re.Pattern[bytes], "re.Pattern[bytes] | None", bool]
+_PLANS: dict[tuple[tuple[Placement, ...], bool], _Plan] = {}
+_MAX_PLANS = 256
+
+
+def _plan(pending: tuple[Placement, ...], want_lang: bool) -> _Plan:
+    key = (pending, want_lang)
+    plan = _PLANS.get(key)
+    if plan is not None:
+        return plan
+    kinds = {p.kind for p in pending}
+    ids = tuple(sorted({p.target or "" for p in pending if p.kind is PlacementKind.ELEMENT}))
+    want_body = PlacementKind.BODY_START in kinds
+    want_article = PlacementKind.ARTICLE_START in kinds
+    markers = PlacementKind.MARKER in kinds
+    skip, step = _skip(want_lang, want_body, want_article, ids, markers)
+    # An element id can sit in any tag: only the exact skip pattern can look for one.
+    events = None if ids else _events(want_lang, want_body, want_article)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    plan = _PLANS[key] = (skip, step, events, markers)
+    return plan
 
 
 class _State(Enum):
@@ -187,10 +220,9 @@ class PageRewriter:
         self._ended_in = ""
         self._held = b""
         self._want_lang = True
-        self._out: list[bytes] = []
+        self._out: list[bytes | memoryview] = []
         self._emitted = 0
-        self._events: re.Pattern[bytes] | None = None
-        self._skip_pattern = self._compile()
+        self._compile()
 
     @property
     def done(self) -> bool:
@@ -211,7 +243,8 @@ class PageRewriter:
         self._held = buf[hold:]
         if not self._out:
             return buf if hold == len(buf) else buf[:hold]
-        self._out.append(buf[self._emitted : hold])
+        # Slices of a view: the untouched stretches are copied once, by the join.
+        self._out.append(memoryview(buf)[self._emitted : hold])
         return b"".join(self._out)
 
     def close(self) -> bytes:
@@ -240,29 +273,22 @@ class PageRewriter:
 
     # -- scanning -----------------------------------------------------------------------------
 
-    def _compile(self) -> re.Pattern[bytes]:
-        """The skip pattern for what is pending now; also sets the fast path's event pattern."""
-        kinds = {p.kind for p in self._pending}
-        ids = tuple(sorted({p.target or "" for p in self._pending if p.kind is PlacementKind.ELEMENT}))
-        want_body = PlacementKind.BODY_START in kinds
-        want_article = PlacementKind.ARTICLE_START in kinds
-        # The fast path pays off far down the page. Points near the top (body, article) are
-        # reached sooner by the skip pattern alone, and an element id can sit in any tag.
-        fast = not (ids or want_body or want_article)
-        self._events = _events(self._want_lang) if fast else None
-        return _skip(self._want_lang, want_body, want_article, ids, PlacementKind.MARKER in kinds)
+    def _compile(self) -> None:
+        """Sets the patterns for what is pending now."""
+        plan = _plan(tuple(self._pending), self._want_lang)
+        self._skip_pattern, self._step, self._events, self._markers = plan
 
     def _insert(self, buf: bytes, at: int, placements: list[Placement], fallback: bool) -> None:
         if not placements:
             return
-        self._out.append(buf[self._emitted : at])
+        self._out.append(memoryview(buf)[self._emitted : at])
         for placement in placements:
             self._out.append(self._render(placement, self.page_language))
             self._pending.remove(placement)
             (self.fallbacks if fallback else self.placed).append(placement)
         self._emitted = at
         if self._pending:
-            self._skip_pattern = self._compile()
+            self._compile()
         else:
             self._state = _State.DONE
 
@@ -284,10 +310,17 @@ class PageRewriter:
                     if at < 0:
                         pos = data_position(buf, pos, n)
                     else:
-                        start = data_position(buf, pos, at)
+                        # Only text before the event (common in a page's head) needs no proof.
+                        start = at if buf.find(b"<", pos, at) < 0 else data_position(buf, pos, at)
                         if buf.find(b"<", start, at) >= 0:
                             pos = start
                         else:
+                            # Most events are whole constructs that need no decision (a
+                            # script, a comment): one match crosses them.
+                            step = self._step.match(buf, at)
+                            if step is not None and step.end() > at + 1:
+                                pos = step.end()
+                                continue
                             nxt = self._markup(buf, at)
                             if nxt == _INCOMPLETE:
                                 return at
@@ -380,7 +413,7 @@ class PageRewriter:
             self.page_language = (lang.strip() or None) if lang is not None else None
         if self._want_lang and name in (b"html", b"body"):
             self._want_lang = False
-            self._skip_pattern = self._compile()
+            self._compile()
         here: list[Placement] = []
         element_id: str | None = None
         for placement in self._pending:
@@ -408,7 +441,7 @@ class PageRewriter:
                 return p + 6
             if len(after) < 2 and after in (b"", b"-"):
                 return _INCOMPLETE
-            if any(x.kind is PlacementKind.MARKER for x in self._pending):
+            if self._markers:
                 end = _COMMENT_END.search(buf, p + 4)
                 if end is None:
                     if n - p < _MAX_MARKER:
