@@ -206,4 +206,26 @@ def test_fast_path_reads_the_page_language_the_reference_reads_before_the_articl
     found = points(doc)
     assume(found.article_start is not None)
     assume(found.body_end is None or found.article_start <= found.body_end)
-    assert seen == [found.html_lang]
+    assert seen == [points(doc[: found.article_start]).html_lang]  # the language seen before it
+
+
+@pytest.mark.parametrize(
+    ("page", "language"),
+    [
+        (b'<!DOCTYPE html><html lang="ru"><head><script>"<article>"</script></head><article>', "ru"),
+        (b"<body><html lang=ru><article>", None),  # read only up to <body>
+        (b"<article><html lang=ru>", None),  # the point came first
+        (b"<!-- <html lang=ru> --><html lang=uk><article>", "uk"),
+    ],
+)
+def test_article_start_gets_the_page_language_read_on_the_way(page: bytes, language: str | None) -> None:
+    seen: list[str | None] = []
+
+    def render(placement: Placement, lang: str | None) -> bytes:
+        seen.append(lang)
+        return FRAGMENT
+
+    rewriter = PageRewriter([ARTICLE_START], render)
+    rewriter.feed(page)
+    rewriter.close()
+    assert seen == [language]

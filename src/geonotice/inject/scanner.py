@@ -95,6 +95,10 @@ def _raw_text(name: bytes) -> re.Pattern[bytes]:
     return re.compile(rb"(?:[^<]++|<(?!/" + name + rb"[\t\n\f\r />]))*+", re.I)
 
 
+# Text runs and tags the fast path crosses with the exact pattern before it searches for the next
+# event: near events (as in a page's head) are reached sooner so, far ones by the search.
+_SHORT_RUN = 16
+
 # Whole raw-text elements, one alternative per name: a backreference would need a capturing group
 # inside a possessive repeat, which the re module of Python 3.11 mishandles.
 _RAW_ELEMENTS = b"".join(
@@ -107,14 +111,15 @@ _RAW_ELEMENTS = b"".join(
 @functools.lru_cache(maxsize=256)
 def _skip(
     want_lang: bool, want_body: bool, want_article: bool, ids: tuple[str, ...], markers: bool
-) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
     """The patterns that consume what cannot need a decision, for one set of interests: a run of
-    any length (the exact path), and one construct at a ``<`` (the fast path's events)."""
+    any length (the exact path), a short run (the fast path, before it searches for the next
+    event) and one construct at a ``<`` (the fast path's events)."""
     stop_names = [_RAW, b"plaintext"]
     if want_lang:
         stop_names.append(b"html")
-    if want_body:
-        stop_names.append(b"body")
+    if want_lang or want_body:
+        stop_names.append(b"body")  # the page language is read up to <body>
     if want_article:
         stop_names.append(b"article")
     guard = b""
@@ -137,7 +142,11 @@ def _skip(
         rb"|!\[cdata\[(?:[^\]]++|\](?!\]>))*+\]\]>"
         rb")"
     )  # fmt: skip
-    return re.compile(rb"(?:[^<]++|" + construct + rb")*+", re.I), re.compile(construct, re.I)
+    return (
+        re.compile(rb"(?:[^<]++|" + construct + rb")*+", re.I),
+        re.compile(rb"(?:[^<]++|" + construct + rb"){0,%d}+" % _SHORT_RUN, re.I),
+        re.compile(construct, re.I),
+    )
 
 
 def _events(want_lang: bool, want_body: bool, want_article: bool) -> re.Pattern[bytes]:
@@ -155,7 +164,7 @@ def _events(want_lang: bool, want_body: bool, want_article: bool) -> re.Pattern[
 # pattern, the one-construct pattern, the fast path's events (None when it cannot serve) and
 # whether markers are pending. A page's placements come from a few rules: the keys are few, but
 # the dict is bounded all the same.
-_Plan = tuple[re.Pattern[bytes], re.Pattern[bytes], "re.Pattern[bytes] | None", bool]
+_Plan = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes], "re.Pattern[bytes] | None", bool]
 _PLANS: dict[tuple[tuple[Placement, ...], bool], _Plan] = {}
 _MAX_PLANS = 256
 
@@ -170,12 +179,12 @@ def _plan(pending: tuple[Placement, ...], want_lang: bool) -> _Plan:
     want_body = PlacementKind.BODY_START in kinds
     want_article = PlacementKind.ARTICLE_START in kinds
     markers = PlacementKind.MARKER in kinds
-    skip, step = _skip(want_lang, want_body, want_article, ids, markers)
+    skip, short, step = _skip(want_lang, want_body, want_article, ids, markers)
     # An element id can sit in any tag: only the exact skip pattern can look for one.
     events = None if ids else _events(want_lang, want_body, want_article)
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
-    plan = _PLANS[key] = (skip, step, events, markers)
+    plan = _PLANS[key] = (skip, short, step, events, markers)
     return plan
 
 
@@ -276,7 +285,7 @@ class PageRewriter:
     def _compile(self) -> None:
         """Sets the patterns for what is pending now."""
         plan = _plan(tuple(self._pending), self._want_lang)
-        self._skip_pattern, self._step, self._events, self._markers = plan
+        self._skip_pattern, self._short, self._step, self._events, self._markers = plan
 
     def _insert(self, buf: bytes, at: int, placements: list[Placement], fallback: bool) -> None:
         if not placements:
@@ -305,6 +314,9 @@ class PageRewriter:
                     # Fast path (see skipahead): leap to the next event when the stretch before
                     # it provably hides nothing, else to the last provable data-state position,
                     # from where the exact skip pattern goes on.
+                    pos = self._short.match(buf, pos).end()  # type: ignore[union-attr]
+                    if pos >= n:
+                        return n
                     finder = finder or EventFinder(buf)
                     at = finder.find(events, pos)
                     if at < 0:
