@@ -150,14 +150,23 @@ def lowercase_names(message: MutableMapping[str, Any]) -> None:
 def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
     """Makes a covered response safe for shared caches (for readers with and without notices)."""
     for name in policy.vary:
-        headers.add_vary_header(name)
+        _add_vary(headers.raw, name.encode("latin-1"))
     if policy.private:
         # One pass over the raw list: this runs on every covered response.
         raw = headers.raw
         values = [v for k, v in raw if k == b"cache-control"]
+        if not values:  # the common case: nothing to merge
+            raw.append((b"cache-control", b"private"))
+            return
         directives = [d.strip() for d in b",".join(values).decode("latin-1").split(",") if d.strip()]
         kept = [d for d in directives if d.split("=", 1)[0].strip().lower() not in _SHARED_CACHE]
         _set(raw, b"cache-control", ", ".join(["private", *kept]).encode("latin-1"))
+
+
+def _add_vary(raw: RawHeaders, name: bytes) -> None:
+    """Adds ``name`` to ``Vary``, joining every ``Vary`` line into the first (as one value)."""
+    values = [v for k, v in raw if k == b"vary"]
+    _set(raw, b"vary", b", ".join([*values, name]) if values else name)
 
 
 def _set(raw: RawHeaders, key: bytes, value: bytes) -> None:
@@ -220,9 +229,9 @@ def mark_changed(
     for key in (b"content-length", b"legal-notices"):
         if key not in done and replacements[key] is not None:
             out.append((key, replacements[key]))  # type: ignore[arg-type]
-    headers.raw[:] = out
     if languages_vary:
-        headers.add_vary_header("Accept-Language")
+        _add_vary(out, b"Accept-Language")
+    headers.raw[:] = out
 
 
 def _suffixed(etag: str, suffix: str) -> str | None:

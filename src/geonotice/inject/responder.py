@@ -50,6 +50,14 @@ def _media_type(headers: Sequence[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
+def _first(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first value of a lowercase header name (``MutableHeaders.get`` without its conversions)."""
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
@@ -213,7 +221,7 @@ class NoticeResponder:
             return
         assert media_type is not None
         self.notices = notices
-        encoding = headers.get("content-encoding")
+        encoding = _first(raw, b"content-encoding")
         if not supported(encoding):
             apply_cache_policy(headers, self.cache)
             self._miss(
