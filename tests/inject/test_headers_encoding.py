@@ -57,6 +57,15 @@ def test_vary_policy_adds_each_geo_header_once() -> None:
     assert edited["vary"] == "Accept-Encoding, CloudFront-Viewer-Country, CloudFront-Viewer-Country-Region"
 
 
+def test_vary_lines_are_joined_into_one_keeping_every_value() -> None:
+    edited = headers(("vary", "Accept-Encoding"), ("content-type", "text/html"), ("vary", "Cookie"))
+    mark_changed(edited, notice_ids=["a"], suffix="-gn00000001", content_length=1, languages_vary=True)
+    assert [(k, v) for k, v in edited.raw if k == b"vary"] == [
+        (b"vary", b"Accept-Encoding, Cookie, Accept-Language")
+    ]
+    assert edited.raw[0][0] == b"vary"  # where the first line was
+
+
 def test_mark_changed_rewrites_length_etag_and_drops_stale_validators() -> None:
     edited = headers(
         ("content-length", "10"),
