@@ -143,23 +143,25 @@ def bench_compressed(page: bytes) -> None:
 
 
 def bench_requests() -> None:
-    print("responder, in-process time per request (median of 2000), notice at end of body")
-    notice = Notice(
-        id="n",
-        jurisdictions=("j",),
-        texts={"en": "<p>Notice.</p>", "ru": "<p>Уведомление.</p>"},
-        default_language="en",
-        placement=Placement(PlacementKind.BODY_END),
-        pages=PageMatch(),
-    )
-    decision = Decision(notices=(notice,))
-    for page in (article_page(30_000), article_page(100_000)):
-        bare, without, with_notice = asyncio.run(_per_request(page, decision, CachePolicy(private=True)))
-        print(
-            f"  {len(page) / 1000:5.0f} KB: bare app {bare * 1e6:7.1f} µs,"
-            f" no notice +{(without - bare) * 1e6:6.1f} µs,"
-            f" with notice +{(with_notice - bare) * 1e6:7.1f} µs"
+    print("responder, in-process time per request (median of 2000)")
+    for kind in (PlacementKind.BODY_END, PlacementKind.ARTICLE_START):
+        notice = Notice(
+            id="n",
+            jurisdictions=("j",),
+            texts={"en": "<p>Notice.</p>", "ru": "<p>Уведомление.</p>"},
+            default_language="en",
+            placement=Placement(kind),
+            pages=PageMatch(),
         )
+        decision = Decision(notices=(notice,))
+        for page in (article_page(30_000), article_page(100_000)):
+            policy = CachePolicy(private=True)
+            bare, without, with_notice = asyncio.run(_per_request(page, decision, policy))
+            print(
+                f"  {kind.value:16s} {len(page) / 1000:5.0f} KB: bare app {bare * 1e6:7.1f} µs,"
+                f" no notice +{(without - bare) * 1e6:6.1f} µs,"
+                f" with notice +{(with_notice - bare) * 1e6:7.1f} µs"
+            )
 
 
 async def _per_request(page: bytes, decision: Decision, policy: CachePolicy) -> tuple[float, float, float]:

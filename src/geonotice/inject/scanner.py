@@ -11,7 +11,9 @@ text and every tag that cannot be a placement point in a single C-level match, a
 markup that needs a decision in Python, or at a construct cut off by the end of the chunk. Only that
 partial construct is held back; every other byte is returned from ``feed`` at once and never looked
 at again (the idea of h11's ``_receivebuffer.py``). Once every notice is placed the rest of the page
-passes through unscanned.
+passes through unscanned. Unless an element id is wanted (it may sit in any tag), the fast path of
+``skipahead`` leaps from event to event instead, crossing short runs of tags and each event that
+needs no decision (a whole script or comment) with the same exact pattern, one match each.
 
 Known simplifications (documented, tested): the "script data double escaped" states of the
 tokenizer are not modelled (``</script>`` always ends a script), ``<![CDATA[`` always runs to
