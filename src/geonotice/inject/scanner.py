@@ -162,10 +162,9 @@ def _events(want_lang: bool, want_body: bool, want_article: bool) -> re.Pattern[
     return events_pattern(tuple(names))
 
 
-# Per set of pending placements (and whether the page language is still wanted): the skip
-# pattern, the one-construct pattern, the fast path's events (None when it cannot serve) and
-# whether markers are pending. A page's placements come from a few rules: the keys are few, but
-# the dict is bounded all the same.
+# Per set of pending placements (and whether the page language is still wanted): the patterns of
+# _skip, the fast path's events (None when it cannot serve) and whether markers are pending. A
+# page's placements come from a few rules: the keys are few, but the dict is bounded all the same.
 _Plan = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes], "re.Pattern[bytes] | None", bool]
 _PLANS: dict[tuple[tuple[Placement, ...], bool], _Plan] = {}
 _MAX_PLANS = 256
@@ -254,9 +253,11 @@ class PageRewriter:
         self._held = buf[hold:]
         if not self._out:
             return buf if hold == len(buf) else buf[:hold]
-        # Slices of a view: the untouched stretches are copied once, by the join.
-        self._out.append(memoryview(buf)[self._emitted : hold])
-        return b"".join(self._out)
+        # Slices of a view: the untouched stretches are copied once, by the join. The views are
+        # not kept, so that the chunk is not either.
+        out, self._out = self._out, []
+        out.append(memoryview(buf)[self._emitted : hold])
+        return b"".join(out)
 
     def close(self) -> bytes:
         """Ends the page: returns what was held back, with pending fragments at the end if possible."""
