@@ -84,3 +84,27 @@ class FileWatcher:
     def _run(self) -> None:
         while not self._stopped.wait(self._interval):
             self.check()
+
+
+class Watched:
+    """Something a ``FileWatcher`` keeps up to date, or nothing does (values given in code).
+
+    Subclasses set ``_watcher``; the rules holder and the locator share these controls.
+    """
+
+    _watcher: FileWatcher | None = None
+
+    def start(self) -> None:
+        """Start watching the files (a daemon thread); a change is picked up without a restart."""
+        if self._watcher is not None:
+            self._watcher.start()
+
+    def stop(self) -> None:
+        """Stop watching; what is loaded keeps serving."""
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    def check_now(self) -> bool:
+        """Compare the files once now instead of waiting for the watcher (tests, a ``SIGHUP``
+        handler); returns whether they had changed, whether or not the new version was usable."""
+        return self._watcher.check() if self._watcher is not None else False

@@ -164,11 +164,11 @@ def test_a_replaced_database_is_picked_up_and_the_cache_dropped(
     assert locator.locate(http_scope(MOSCOW)) == RU_MOW  # now cached
     assert locator.locate(http_scope(UNMAPPED_V4)) is UNKNOWN  # its /24 too
     replace_atomically(city_db, berlin_everywhere)
-    assert locator.check_for_update() is True
+    assert locator.check_now() is True
     assert locator.locate(http_scope(MOSCOW)) == DE_BE
     assert locator.locate_address(READERS_V6["moscow"]) == DE_BE
     assert locator.locate(http_scope("192.0.2.250")) == DE_BE
-    assert locator.check_for_update() is False
+    assert locator.check_now() is False
 
 
 def test_the_watcher_thread_picks_up_a_replacement_without_a_restart(
@@ -200,7 +200,7 @@ def test_a_broken_replacement_is_refused_and_the_old_database_keeps_serving(
     staged.write_bytes(broken)
     os.replace(staged, city_db)
     with caplog.at_level(logging.ERROR, logger="geonotice.locate"):
-        assert locator.check_for_update() is True
+        assert locator.check_now() is True
     assert "previous one keeps serving" in caplog.text
     assert str(city_db) in caplog.text
     assert locator.locate(http_scope(MOSCOW)) == RU_MOW
@@ -215,7 +215,7 @@ def test_a_wrong_kind_of_replacement_is_refused(
     )
     replace_atomically(city_db, asn)
     with caplog.at_level(logging.ERROR, logger="geonotice.locate"):
-        locator.check_for_update()
+        locator.check_now()
     assert "GeoLite2-ASN" in caplog.text
     assert locator.database is not None and locator.database.database_type == "GeoLite2-City"
     assert locator.locate(http_scope(MOSCOW)) == RU_MOW
@@ -229,17 +229,17 @@ def test_a_truncated_replacement_is_refused_then_the_complete_one_accepted(
     partial = city_db.with_name("partial")
     partial.write_bytes(data[: len(data) // 2])  # an interrupted download, renamed into place
     os.replace(partial, city_db)
-    locator.check_for_update()
+    locator.check_now()
     assert locator.locate(http_scope(MOSCOW)) == RU_MOW
     replace_atomically(city_db, berlin_everywhere)
-    locator.check_for_update()
+    locator.check_now()
     assert locator.locate(http_scope(MOSCOW)) == DE_BE
 
 
 def test_a_deleted_database_file_keeps_the_old_database(city_db: Path) -> None:
     locator = Locator(geoip_db=city_db)
     city_db.unlink()
-    locator.check_for_update()
+    locator.check_now()
     assert locator.locate(http_scope(MOSCOW)) == RU_MOW
 
 

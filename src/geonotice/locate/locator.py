@@ -27,7 +27,7 @@ from typing import Any
 
 from starlette.types import Scope
 
-from geonotice._watch import FileWatcher, file_signature
+from geonotice._watch import FileWatcher, Watched, file_signature
 from geonotice.errors import ConfigError, GeoIPDatabaseError
 from geonotice.locate.cache import CachedDatabase
 from geonotice.locate.cdn import GeoHeaders, HeaderReader, geo_headers_from
@@ -57,7 +57,7 @@ class Location:
     detail: str
 
 
-class Locator:
+class Locator(Watched):
     """Finds the reader's region for each request. Configure once; share across requests."""
 
     def __init__(
@@ -143,21 +143,6 @@ class Locator:
     @property
     def trusted_proxies(self) -> TrustedProxies:
         return self._trusted
-
-    def start(self) -> None:
-        """Start watching the database file; a replaced file is picked up without a restart."""
-        if self._watcher is not None:
-            self._watcher.start()
-
-    def stop(self) -> None:
-        """Stop watching the database file (the current database keeps serving)."""
-        if self._watcher is not None:
-            self._watcher.stop()
-
-    def check_for_update(self) -> bool:
-        """Look at the database file now instead of waiting for the watcher; returns whether it
-        had changed (whether or not the new file was good enough to replace the old one)."""
-        return self._watcher.check() if self._watcher is not None else False
 
     def _reload(self) -> None:
         assert self._path is not None  # only the database watcher calls this

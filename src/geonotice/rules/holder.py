@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from types import TracebackType
 
-from geonotice._watch import FileWatcher, Signature, file_signature
+from geonotice._watch import FileWatcher, Signature, Watched, file_signature
 from geonotice.errors import RulesError
 from geonotice.rules.engine import Engine
 from geonotice.rules.files import check_path, rules_files
@@ -24,7 +24,7 @@ from geonotice.rules.problems import Problem
 logger = logging.getLogger("geonotice.rules")
 
 
-class RulesHolder:
+class RulesHolder(Watched):
     """The current rules of a running server, reloaded from ``path`` when the files change.
 
     ``path`` is a rules file or directory, or an already built ``Ruleset`` (then nothing is
@@ -96,19 +96,6 @@ class RulesHolder:
             "rules at %s reloaded: version %d, %d notice(s)", self.path, self.version, len(ruleset.notices)
         )
         return True
-
-    def check_now(self) -> bool:
-        """Compare the files once, reloading on a change; for tests and manual triggers."""
-        return self._watcher.check() if self._watcher is not None else False
-
-    def start(self) -> None:
-        """Start watching the files (a daemon thread); does nothing for a given ``Ruleset``."""
-        if self._watcher is not None:
-            self._watcher.start()
-
-    def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.stop()
 
     def __enter__(self) -> RulesHolder:
         self.start()
