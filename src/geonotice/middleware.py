@@ -91,7 +91,8 @@ class GeoNoticeMiddleware:
         engine = self.rules.engine
         path: str = scope["path"]
         host, accept_language = _request_headers(scope)
-        if not engine.covers(path, host):
+        media_types = engine.covered_media_types(path, host)
+        if not media_types:  # no notice could apply to this page, whoever reads it
             await self.app(scope, receive, send)
             return
 
@@ -99,7 +100,9 @@ class GeoNoticeMiddleware:
         at = self._clock() if self._clock is not None else None
         decision = engine.evaluate(region, path, host, at)
         if not decision.notices:
-            await CacheHeadersResponder(self.app, self.cache_policy)(scope, receive, send)
+            await CacheHeadersResponder(self.app, self.cache_policy, media_types=media_types)(
+                scope, receive, send
+            )
             return
 
         responder = NoticeResponder(
@@ -107,6 +110,7 @@ class GeoNoticeMiddleware:
             decision,
             languages=parse_accept_language(accept_language),
             cache=self.cache_policy,
+            covered_media_types=media_types,
         )
         await responder(scope, receive, send)
 

@@ -414,3 +414,29 @@ def test_the_forwarded_header_is_read_when_the_proxies_write_it(city_db: Path) -
         app.close()
     assert NOTICE in crimea.content
     assert spoofed.content == EN_PAGE
+
+
+def test_cache_headers_follow_every_notice_that_covers_the_page_not_only_the_readers(city_db: Path) -> None:
+    # On /a/..., the Belarus notice covers JSON and HTML, the Russia notice HTML only. A reader in
+    # Moscow gets no notice in JSON, but a shared cache must not hand that JSON to a reader in Minsk.
+    async def data(request: Request) -> Response:
+        return JSONResponse({"title": "Court adjourns"}, headers={"cache-control": "public, max-age=60"})
+
+    async def picture(request: Request) -> Response:
+        return Response(b"\x89PNG", media_type="image/png", headers={"cache-control": "public, max-age=60"})
+
+    app = GeoNoticeMiddleware(
+        Starlette(routes=[Route("/a/x/data.json", data), Route("/a/x/picture.png", picture)]),
+        rules=RULES,
+        geoip_db=city_db,
+    )
+    try:
+        for reader in ("moscow", "berlin"):
+            assert (
+                get(app, "/a/x/data.json", READERS[reader]).headers["cache-control"] == "private, max-age=60"
+            )
+            assert (
+                get(app, "/a/x/picture.png", READERS[reader]).headers["cache-control"] == "public, max-age=60"
+            )
+    finally:
+        app.close()

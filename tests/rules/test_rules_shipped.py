@@ -102,3 +102,11 @@ def test_the_russian_notice_goes_at_the_start_of_the_article(engine: Engine) -> 
 def test_the_belarus_notice_also_goes_into_json_answers(engine: Engine) -> None:
     decision = engine.evaluate(region_from_code("BY"), "/api/articles/12345", at=NOW)
     assert [n.id for n in decision.for_media_type("application/json")] == ["by-extremist-materials"]
+
+
+def test_the_media_types_the_shipped_notices_cover_on_each_page() -> None:
+    engine = Engine(load_rules(SHIPPED))
+    assert engine.covered_media_types("/a/s/1.html") == {"text/html", "application/json"}
+    assert engine.covered_media_types("/api/articles/1042") == {"text/html", "application/json"}
+    assert engine.covered_media_types("/") == frozenset()
+    assert engine.covered_media_types("/static/ledger.css") == frozenset()

@@ -10,7 +10,7 @@ leaves a response alone is one early test in ``_decide``: status, media type, me
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -96,7 +96,7 @@ class CacheHeadersResponder:
         app: ASGIApp,
         cache: CachePolicy,
         *,
-        media_types: Sequence[str] = ("text/html", "application/json"),
+        media_types: Collection[str] = ("text/html", "application/json"),
     ) -> None:
         self.app = app
         self.cache = cache
@@ -132,7 +132,9 @@ class NoticeResponder:
     propagate unchanged; if it fails before its first body message, nothing has been sent.
 
     ``languages`` are the reader's ``Accept-Language`` preferences, best first. ``on_miss`` is
-    called for each response whose notices were not all placed as asked.
+    called for each response whose notices were not all placed as asked. Responses of
+    ``covered_media_types`` (those other readers' notices apply to on this page) get the cache
+    policy even when this reader's notices do not apply to them.
     """
 
     def __init__(
@@ -145,8 +147,10 @@ class NoticeResponder:
         metrics: InjectMetrics = METRICS,
         on_miss: Callable[[PlacementMiss], None] | None = None,
         json_limit: int = JSON_LIMIT,
+        covered_media_types: Collection[str] = (),
     ) -> None:
         self.app = app
+        self.covered_media_types = covered_media_types
         self.decision = decision
         self.cache = cache
         self.metrics = metrics
@@ -214,7 +218,9 @@ class NoticeResponder:
             await self.send(message)
             return
         if not notices or status not in _CHANGEABLE_STATUS:
-            if status in _VARIANT_STATUS and notices:
+            # Other readers may get notices in responses of this type: keep shared caches from
+            # handing them this reader's copy.
+            if status in _VARIANT_STATUS and (notices or media_type in self.covered_media_types):
                 apply_cache_policy(headers, self.cache)
             self.mode = "pass"
             await self.send(message)

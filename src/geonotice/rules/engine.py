@@ -24,6 +24,7 @@ REGION_CACHE_SIZE = 4096
 PAGE_CACHE_SIZE = 8192
 
 _Term = tuple[str, frozenset[str]]  # a region code, and the codes that cancel it
+_Page = tuple[frozenset[int], str | None, frozenset[str]]  # page matches, language, media types
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,8 @@ class Engine:
             sorted(ruleset.page_languages, key=lambda rule: -len(rule.prefix))
         )
         self._region_cache: dict[Region, tuple[int, ...]] = {}
-        self._page_cache: dict[tuple[str, str | None], tuple[frozenset[int], str | None]] = {}
+        self._page_types = tuple(frozenset(p.content_types) for p in page_ids)
+        self._page_cache: dict[tuple[str, str | None], _Page] = {}
 
     # -- compiling ---------------------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ class Engine:
         self._region_cache[region] = result
         return result
 
-    def _page(self, path: str, host: str | None) -> tuple[frozenset[int], str | None]:
+    def _page(self, path: str, host: str | None) -> _Page:
         normalized = None if host is None else _normalize_host(host)
         matched = frozenset(
             page_id
@@ -175,7 +177,8 @@ class Engine:
             if path.startswith(rule.prefix) or path == rule.prefix[:-1]:
                 language = rule.language
                 break
-        result = (matched, language)
+        media_types = frozenset().union(*(self._page_types[page_id] for page_id in matched))
+        result = (matched, language, media_types)
         if len(self._page_cache) >= PAGE_CACHE_SIZE:
             self._page_cache.clear()
         self._page_cache[(path, host)] = result
@@ -218,7 +221,7 @@ class Engine:
         page = self._page_cache.get((path, host))
         if page is None:
             page = self._page(path, host)
-        matched, page_language = page
+        matched, page_language, _ = page
         if language is not None:
             page_language = language
         if not candidates or not matched:
@@ -248,6 +251,18 @@ class Engine:
             page = self._page(path, host)
         return bool(page[0])
 
+    def covered_media_types(self, path: str, host: str | None = None) -> frozenset[str]:
+        """The media types some notice, for some reader, could change on this page; empty when
+        no notice covers it.
+
+        Every reader's response of these types needs the cache-safety headers, whether or not
+        this reader gets a notice: a shared cache must not hand it to a reader who does.
+        """
+        page = self._page_cache.get((path, host))
+        if page is None:
+            page = self._page(path, host)
+        return page[2]
+
     def page_language(self, path: str) -> str | None:
         """The language the rules' ``page languages`` give the page at ``path``, if any."""
         page = self._page_cache.get((path, None))
@@ -263,7 +278,7 @@ class Engine:
         when = _utc(at)
         normalized = None if host is None else _normalize_host(host)
         items = tuple(self._explain_notice(n, region, path, normalized, when) for n in self._notices)
-        _, language = self._page(path, host)
+        language = self._page(path, host)[1]
         return Explanation(region, path, host, when, language, items)
 
     def _explain_notice(
