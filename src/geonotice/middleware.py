@@ -8,7 +8,6 @@ is stored on the middleware, which is shared by every request and holds no cross
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
 from geonotice.locate import GeoHeaders, Locator
 from geonotice.rules import RulesHolder
 from geonotice.rules.model import Ruleset
-
-logger = logging.getLogger("geonotice")
 
 
 class GeoNoticeMiddleware:
