@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 
 from geonotice import ConfigError, GeoIPDatabaseError, GeoNoticeMiddleware, RulesError
 from geonotice.demo.geodb import READERS, READERS_V6, UNMAPPED_V4, city_record, write_database
+from geonotice.inject.metrics import METRICS
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
@@ -440,3 +441,25 @@ def test_cache_headers_follow_every_notice_that_covers_the_page_not_only_the_rea
             )
     finally:
         app.close()
+
+
+def test_a_page_without_the_placement_point_gets_the_notice_at_the_end_and_operators_are_told(
+    city_db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The shipped notice goes at the start of the article; this template has no <article>.
+    page = b'<!doctype html><html lang="en"><body><main><p>Live blog.</p></main></body></html>'
+
+    async def live(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    app = GeoNoticeMiddleware(Starlette(routes=[Route(ARTICLE, live)]), rules=RULES, geoip_db=city_db)
+    before = METRICS.snapshot()["fallback_placed"]
+    caplog.set_level(logging.WARNING, logger="geonotice.inject")
+    try:
+        body = get(app, ARTICLE, READERS["moscow"]).content
+    finally:
+        app.close()
+    assert body.startswith(b'<!doctype html><html lang="en"><body><main><p>Live blog.</p></main><aside ')
+    assert body.endswith(b"</aside></body></html>")
+    assert METRICS.snapshot()["fallback_placed"] == before + 1  # type: ignore[operator]
+    assert ARTICLE in caplog.text and "ru-undesirable-organization" in caplog.text
