@@ -17,6 +17,7 @@ from geonotice.policy.shown import choose_language, plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.model import Notice
+from geonotice.rules.moments import format_timestamp
 
 _PROXY = "127.0.0.1"
 
@@ -108,7 +109,7 @@ def format_text(report: ReaderReport) -> str:
     out.append(f"  path: {explanation.path}, host: {explanation.host or '(none)'}")
     out.append(f"  page language: {explanation.page_language or '(none from the rules)'}")
     out.append(f"  reader language: {report.language or '(none given)'}")
-    out.append(f"  at: {_moment(explanation.at)}")
+    out.append(f"  at: {format_timestamp(explanation.at)}")
     out.append("Notices considered:")
     if not explanation.notices:
         out.append("  (the rules have no notices)")
@@ -176,7 +177,3 @@ def _region(region: Region) -> str:
     if not region.known:
         return str(region)
     return f"{region} (codes {', '.join(region.codes)})"
-
-
-def _moment(at: dt.datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")

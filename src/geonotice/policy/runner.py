@@ -10,7 +10,6 @@ checked too: the notice must be in the body with the expected id and text.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from geonotice.policy.shown import Shown, shown_by_engine
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 from geonotice.rules import Engine
 from geonotice.rules.model import Ruleset
+from geonotice.rules.moments import format_moment
 
 # Readers given by CDN headers arrive from this (trusted) proxy address.
 _TEST_PROXY = "127.0.0.1"
@@ -128,7 +128,7 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
     if messages:
         messages = [
             f"reader: {case.reader.describe()}, placed in {region}",
-            f"page: {case.url}" + (f", on {_moment(case.at)}" if case.at else ""),
+            f"page: {case.url}" + (f", on {format_moment(case.at)}" if case.at else ""),
             *messages,
             *_why(run.engine, case, region, shown),
         ]
@@ -156,10 +156,6 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
         tuple(item.id for item in shown),
         time.perf_counter() - started,
     )
-
-
-def _moment(at: dt.datetime) -> str:
-    return at.date().isoformat() if at.time() == dt.time() else at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- locating ------------------------------------------------------------------------------------------

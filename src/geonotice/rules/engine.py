@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from geonotice.region import Region
 from geonotice.rules.globs import compile_globs, compile_hosts
 from geonotice.rules.model import NO_NOTICES, Decision, LanguageRule, Notice, PageMatch, Ruleset, Window
+from geonotice.rules.moments import format_moment, utc
 
 # Bounds on the per-engine caches: the keys come from requests, so an attacker choosing paths must
 # not grow memory. A full cache is simply emptied; refilling costs one miss per key.
@@ -79,14 +80,6 @@ def _normalize_host(host: str) -> str:
     if host.startswith("["):  # [2001:db8::1]:8443
         return host[: host.find("]") + 1] if "]" in host else host
     return host.partition(":")[0].rstrip(".")
-
-
-def _utc(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return dt.datetime.now(dt.UTC)
-    if at.tzinfo is None:  # a naive time is taken as UTC, the format's only zone
-        return at.replace(tzinfo=dt.UTC)
-    return at
 
 
 class Engine:
@@ -234,7 +227,7 @@ class Engine:
             window = self._windows[position]
             if window is not None:
                 if when is None or when.tzinfo is None:
-                    when = _utc(when)
+                    when = utc(when)
                 if not window.contains(when):
                     continue
             chosen.append(self._notices[position])
@@ -275,7 +268,7 @@ class Engine:
     ) -> Explanation:
         """Why each notice of the ruleset applies or not to this reader and page: plain data for
         ``geonotice explain`` and for tests. Agrees with ``evaluate`` on what applies."""
-        when = _utc(at)
+        when = utc(at)
         normalized = None if host is None else _normalize_host(host)
         items = tuple(self._explain_notice(n, region, path, normalized, when) for n in self._notices)
         language = self._page(path, host)[1]
@@ -368,16 +361,12 @@ def _first_match(globs: Iterable[str], path: str) -> str | None:
     return None
 
 
-def _moment(moment: dt.datetime) -> str:
-    return moment.date().isoformat() if moment.time() == dt.time() else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _window_detail(window: Window, at: dt.datetime) -> str:
-    now = _moment(at) if at.time() == dt.time() else at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = format_moment(at)
     if window.start is not None and at < window.start:
-        return f"not yet in force at {now}: from {_moment(window.start)}"
+        return f"not yet in force at {now}: from {format_moment(window.start)}"
     if window.end is not None and at >= window.end:
-        return f"no longer in force at {now}: until {_moment(window.end)} (exclusive)"
-    start = f"from {_moment(window.start)}" if window.start else "from always"
-    end = f"until {_moment(window.end)} (exclusive)" if window.end else "with no end"
+        return f"no longer in force at {now}: until {format_moment(window.end)} (exclusive)"
+    start = f"from {format_moment(window.start)}" if window.start else "from always"
+    end = f"until {format_moment(window.end)} (exclusive)" if window.end else "with no end"
     return f"in force at {now}: {start}, {end}"

@@ -19,6 +19,7 @@ from geonotice.rules.model import (
     PlacementKind,
     Window,
 )
+from geonotice.rules.moments import format_moment
 from geonotice.rules.problems import Problem
 from geonotice.rules.shapes import Ref, slug_problem
 from geonotice.rules.values import INVALID, Section, ValueChecker
@@ -158,8 +159,8 @@ class FileChecker(ValueChecker):
                 path,
                 until,
                 "window-order",
-                f"{where}: until {_day(window.end)} is not after from {_day(window.start)}: "
-                "it would never be shown",
+                f"{where}: until {format_moment(window.end)} is not after "
+                f"from {format_moment(window.start)}: it would never be shown",
             )
         elif window.end is not None and window.end <= self.now:
             until = node.get("until")
@@ -168,7 +169,7 @@ class FileChecker(ValueChecker):
                 path,
                 until,
                 "expired",
-                f"{where}: expired on {_day(window.end)}; it is no longer shown",
+                f"{where}: expired on {format_moment(window.end)}; it is no longer shown",
                 "warning",
             )
         reviewed = section.get("last reviewed")
@@ -241,7 +242,3 @@ def _blank(node: Marked | None) -> bool:
     if isinstance(node, MarkedScalar):
         return node.value is None
     return not (node.items if isinstance(node, MarkedSequence) else node.entries)
-
-
-def _day(moment: dt.datetime) -> str:
-    return moment.date().isoformat() if moment.time() == dt.time() else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
