@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geonotice.locate import GeoHeaders, Location, Locator
-from geonotice.policy.shown import choose_language, plain_text
+from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
+from geonotice.rules.languages import language_preferences, notice_language, serves
 from geonotice.rules.model import Notice
 from geonotice.rules.moments import format_timestamp
 
@@ -91,11 +92,33 @@ def explain_reader(
     """Why each notice applies or not to this reader on this page, and what would be shown."""
     explanation = engine.explain(location.region, path, host, at)
     shown = tuple(
-        ShownNotice(item.notice, *choose_language(item.notice, explanation.page_language, language))
+        _shown(item.notice, explanation.page_language, language)
         for item in explanation.notices
         if item.applies
     )
     return ReaderReport(location, url, language, explanation, shown)
+
+
+def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
+    """The notice in the language it is shown in (as the injector chooses it for a page without
+    its own ``<html lang>``), and why, in words."""
+    accepted = (reader_language,) if reader_language else ()
+    language = notice_language(notice, language_preferences(page_language=page_language, accepted=accepted))
+    # The words follow the choice, never make it: the first wanted language the chosen one serves
+    # is the one that chose it.
+    tried = []
+    for wanted, source in (
+        (page_language, "the page's language"),
+        (reader_language, "the reader's language"),
+    ):
+        if not wanted:
+            continue
+        if serves(language, wanted):
+            as_ = "" if language == wanted else f" (as {language})"
+            return ShownNotice(notice, language, f"{source}, {wanted}{as_}")
+        tried.append(f"no {wanted} text ({source})")
+    reason = "the notice's default language" + (f": {'; '.join(tried)}" if tried else "")
+    return ShownNotice(notice, language, reason)
 
 
 def format_text(report: ReaderReport) -> str:
