@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geonotice.locate import GeoHeaders, Location, Locator
+from geonotice.locate import GeoHeaders, Location, Locator, Source
 from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
@@ -47,7 +47,7 @@ class ReaderReport:
 
 
 def locate_region(region: Region, code: str) -> Location:
-    return Location(region, None, "region", f"given as {code}")
+    return Location(region, None, Source.GIVEN, f"given as {code}")
 
 
 def locate_ip(ip: str, geoip_db: str | Path) -> Location:
