@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geonotice.locate import GeoHeaders, Location, Locator, Source
+from geonotice.policy.harness import PROXY
 from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.languages import language_preferences, notice_language, serves
 from geonotice.rules.model import Notice
 from geonotice.rules.moments import format_timestamp
-
-_PROXY = "127.0.0.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +70,9 @@ def locate_headers(
     Raises:
         GeoIPDatabaseError: ``geoip_db`` is given and cannot be used.
     """
-    locator = Locator(geo_headers=geo, trusted_proxies=(_PROXY,), geoip_db=geoip_db)
-    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    locator = Locator(geo_headers=geo, trusted_proxies=PROXY.trusted_proxies, geoip_db=geoip_db)
     try:
-        return locator.explain({"type": "http", "client": (_PROXY, 12345), "headers": raw})
+        return locator.explain(PROXY.scope(headers))
     finally:
         locator.stop()
 
