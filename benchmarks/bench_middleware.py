@@ -42,10 +42,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Scope
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Test databases are written by tests/support/geodb.py, since mmdb-writer is a dev dependency.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _pages import article_page  # noqa: E402
 
 from geonotice import GeoNoticeMiddleware  # noqa: E402
-from geonotice.demo.geodb import city_record, write_database  # noqa: E402
+from support.geodb import city_record, write_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

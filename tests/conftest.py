@@ -1,9 +1,9 @@
 """Fixtures shared by the tests of every part: real MaxMind-format databases, and a real server.
 
-The databases follow the demo address plan (``geonotice.demo.geodb.READERS``): documentation
-addresses mapped to Moscow, Crimea, Sevastopol, the other Russia-controlled Ukrainian
-subdivisions, Kyiv, Berlin, New York, London (two subdivision levels) and Singapore (none).
-Import the address table from ``geonotice.demo.geodb``, not from here.
+The databases follow the demo's address plan: documentation addresses mapped to Moscow, Crimea,
+Sevastopol, the other Russia-controlled Ukrainian subdivisions, Kyiv, Berlin, New York, London
+(two subdivision levels), Singapore (none) and Minsk. Import the address table from
+``support.readers`` (``READERS["crimea"]``) and the database writer from ``support.geodb``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
-from geonotice.demo.geodb import reader_records, write_database
+from support.geodb import reader_records, write_database
 
 MakeDatabase = Callable[..., Path]
 

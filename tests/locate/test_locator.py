@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geonotice.demo.geodb import READER_REGIONS, READERS, READERS_V6, UNMAPPED_V4, city_record, reader_records
 from geonotice.errors import ConfigError, GeoIPDatabaseError
 from geonotice.locate import Locator
 from geonotice.region import UNKNOWN, Region
+from support.geodb import city_record, reader_records
+from support.readers import READER_REGIONS, READERS, READERS_V6, UNMAPPED_V4
 
 from .helpers import http_scope
 

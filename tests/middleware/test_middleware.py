@@ -20,8 +20,9 @@ from starlette.types import Message, Scope, Send
 from starlette.websockets import WebSocket
 
 from geonotice import ConfigError, GeoIPDatabaseError, GeoNoticeMiddleware, RulesError
-from geonotice.demo.geodb import READERS, READERS_V6, UNMAPPED_V4, city_record, write_database
 from geonotice.inject.metrics import METRICS
+from support.geodb import city_record, write_database
+from support.readers import READERS, READERS_V6, UNMAPPED_V4
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"

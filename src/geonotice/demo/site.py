@@ -27,10 +27,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from geonotice.demo.reader_switch import COOKIE_NAME, DemoReader, ReaderSwitch, load_demo_readers
+from geonotice.demo import DEMO_DATABASE, DEMO_DIR
+from geonotice.demo.reader_switch import COOKIE_NAME, ReaderSwitch
+from geonotice.demo.readers import DemoReader, load_demo_readers
 
-DEMO_DIR = Path(__file__).parent
-DEMO_DATABASE = DEMO_DIR / "demo-city.mmdb"
 LANGUAGES = ("en", "ru", "uk", "be")
 
 # Nothing inline, nothing third-party: the injected <aside> must render under this policy.
@@ -385,12 +385,12 @@ class _Site:
             status = "Reading from this machine (no region: loopback)."
         else:
             status = (
-                f'Reading as a reader in <span class="demo-current">{_e(current.label)}</span>'
-                f" ({_e(current.region)}, {_e(current.address)})."
+                f'Reading as a reader in <span class="demo-current">{_e(current.place)}</span>'
+                f" ({_e(str(current.region))}, {_e(current.address)})."
             )
         links = "".join(
             f'<li><a href="/_demo/as/{_e(reader.key)}?next={here}"'
-            f"{_CURRENT if reader is current else ''}>{_e(reader.label)}</a></li>"
+            f"{_CURRENT if reader is current else ''}>{_e(reader.place)}</a></li>"
             for reader in self.readers
         )
         reset = f' <a href="/_demo/reset?next={here}">Reset</a>' if current is not None else ""
