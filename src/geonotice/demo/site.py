@@ -10,10 +10,12 @@ says which reader the visitor is pretending to be (see ``reader_switch``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
+import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -213,13 +215,15 @@ def create_demo_app(
     from geonotice.middleware import GeoNoticeMiddleware
 
     readers = load_demo_readers()
-    wrapped = GeoNoticeMiddleware(
-        _SecurityHeaders(create_site(readers)),
-        rules=rules,
-        geoip_db=geoip_db,
-        trusted_proxies=("127.0.0.1", "::1"),
-        reload_interval=reload_interval,
-    )
+    quiet = _database_age_unlogged() if Path(geoip_db) == DEMO_DATABASE else contextlib.nullcontext()
+    with quiet:
+        wrapped = GeoNoticeMiddleware(
+            _SecurityHeaders(create_site(readers)),
+            rules=rules,
+            geoip_db=geoip_db,
+            trusted_proxies=("127.0.0.1", "::1"),
+            reload_interval=reload_interval,
+        )
     return ReaderSwitch(wrapped, readers=readers)
 
 
@@ -227,6 +231,21 @@ def shipped_rules() -> Path | None:
     """The example ``rules/`` of a source checkout, or ``None`` when geonotice runs from an install."""
     candidate = DEMO_DIR.parents[2] / "rules"
     return candidate if candidate.is_dir() else None
+
+
+@contextlib.contextmanager
+def _database_age_unlogged() -> Iterator[None]:
+    # The demo database is fiction with a pinned build date (so it can be rebuilt byte for
+    # byte): its age says nothing about where readers are, and a warning to update it would
+    # only confuse someone trying the demo. Only the staleness logger is lowered, and only
+    # while the database is opened, so every other message still shows.
+    staleness = logging.getLogger("geonotice.locate.staleness")
+    level = staleness.level
+    staleness.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        staleness.setLevel(level)
 
 
 class _SecurityHeaders:
