@@ -75,7 +75,7 @@ def test_unmapped_documentation_addresses_are_unknown(demo: GeoIPDatabase) -> No
 
 def test_the_demo_does_not_report_its_fictional_database_stale(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="geonotice")
-    app = create_demo_app(rules=REPO / "rules")
+    app = create_demo_app()
     app.app.close()  # type: ignore[attr-defined]  # the middleware inside the reader switch
     assert "days old" not in caplog.text
     # The locator itself knows nothing of the demo: to it, this database is as old as it is.

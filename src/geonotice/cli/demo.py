@@ -10,7 +10,6 @@ import click
 import uvicorn
 
 from geonotice.cli import _serving, cli
-from geonotice.cli._common import SettingsError
 
 if TYPE_CHECKING:
     from geonotice.demo.readers import DemoReader
@@ -26,19 +25,17 @@ _BANNER_READERS = ("moscow", "crimea", "sevastopol", "kyiv", "berlin", "new-york
 @click.option(
     "--rules",
     type=click.Path(exists=True, path_type=Path),
-    help=_serving.RULES_HELP + " Default: the example rules of a source checkout.",
+    help=_serving.RULES_HELP + " Default: the example rules shipped with geonotice.",
 )
 @click.option("--log-level", default="warning", show_default=True, type=_serving.LOG_LEVELS)
 def demo_command(host: str, port: int, rules: Path | None, log_level: str) -> None:
     """Serve a small demo news site behind geonotice, with the example rules and a demo database."""
+    from geonotice.demo import DEMO_RULES
     from geonotice.demo.readers import load_demo_readers
-    from geonotice.demo.site import create_demo_app, load_articles, shipped_rules
+    from geonotice.demo.site import create_demo_app, load_articles
 
-    rules = rules if rules is not None else shipped_rules()
-    if rules is None:
-        raise SettingsError(
-            "no example rules here (they live in the source repository's rules/ directory): pass --rules"
-        )
+    # Resolved: in a source checkout the shipped rules are the repository's rules/ directory.
+    rules = rules if rules is not None else DEMO_RULES.resolve()
     wrapped = _serving.build(lambda: create_demo_app(rules=rules))
     sock = _serving.bind(host, port)
     click.echo(demo_banner(_serving.url_of(host, sock), rules, load_demo_readers(), load_articles()))

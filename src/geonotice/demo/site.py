@@ -29,7 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from geonotice.demo import DEMO_DATABASE, DEMO_DIR
+from geonotice.demo import DEMO_DATABASE, DEMO_DIR, DEMO_RULES
 from geonotice.demo.reader_switch import COOKIE_NAME, ReaderSwitch
 from geonotice.demo.readers import DemoReader, load_demo_readers
 
@@ -198,14 +198,15 @@ def create_site(readers: Sequence[DemoReader] = ()) -> Starlette:
 
 def create_demo_app(
     *,
-    rules: str | Path,
+    rules: str | Path = DEMO_RULES,
     geoip_db: str | Path = DEMO_DATABASE,
     reload_interval: float = 2.0,
 ) -> ASGIApp:
     """The whole demo: the reader switch, then geonotice, then the news site.
 
     The middleware trusts loopback as a proxy, which is what lets both the reader switch and
-    ``curl -H 'X-Forwarded-For: ...'`` from this machine choose a reader.
+    ``curl -H 'X-Forwarded-For: ...'`` from this machine choose a reader. ``rules`` defaults to
+    the example rules shipped with geonotice.
 
     Raises:
         RulesError: the rules do not load.
@@ -225,12 +226,6 @@ def create_demo_app(
             reload_interval=reload_interval,
         )
     return ReaderSwitch(wrapped, readers=readers)
-
-
-def shipped_rules() -> Path | None:
-    """The example ``rules/`` of a source checkout, or ``None`` when geonotice runs from an install."""
-    candidate = DEMO_DIR.parents[2] / "rules"
-    return candidate if candidate.is_dir() else None
 
 
 @contextlib.contextmanager
