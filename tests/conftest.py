@@ -9,7 +9,6 @@ Sevastopol, the other Russia-controlled Ukrainian subdivisions, Kyiv, Berlin, Ne
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -20,6 +19,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from support.geodb import reader_records, write_database
+from support.polling import wait_until
 
 MakeDatabase = Callable[..., Path]
 
@@ -59,11 +59,9 @@ def _serving(app: ASGIApp) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
+    wait_until(lambda: server.started or not thread.is_alive(), "uvicorn did not start", timeout=20)
+    if not server.started:
+        raise RuntimeError("uvicorn stopped before it started serving")
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
