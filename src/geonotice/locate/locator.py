@@ -37,6 +37,9 @@ from geonotice.locate.proxies import TrustedProxies, walk_hops, why_this_hop
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 
 logger = logging.getLogger("geonotice.locate")
+# The stale-database warning has a logger of its own, so that whoever runs a database that is
+# old on purpose (a pinned test fixture, the demo's) can lower this one warning and keep the rest.
+staleness_logger = logging.getLogger("geonotice.locate.staleness")
 
 _XFF = b"x-forwarded-for"
 _FORWARDED = b"forwarded"
@@ -353,8 +356,8 @@ def _present(values: dict[bytes, Any], geo: GeoHeaders | None) -> list[str]:
 
 def _log_loaded(database: GeoIPDatabase, what: str) -> None:
     logger.info("GeoIP database %s: %s", what, database.summary)
-    if database.age > STALE_AFTER and not database.is_demo:
-        logger.warning(
+    if database.age > STALE_AFTER:
+        staleness_logger.warning(
             "GeoIP database %s is %d days old: readers' locations drift as networks are reassigned; "
             "update it (geoipupdate, or a fresh DB-IP Lite download)",
             database.path,
