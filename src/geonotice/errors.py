@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from geonotice.rules.problems import Problem
+    from geonotice.yamlcheck.problems import Problem
 
 
 class GeoNoticeError(Exception):

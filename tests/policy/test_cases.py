@@ -83,7 +83,7 @@ def test_a_yaml_syntax_error_is_reported_at_its_place(cases_from: Load) -> None:
     policy = cases_from("cases:\n  - name: a\n    reader: [RU\n")
     assert policy.cases == ()
     (problem,) = policy.problems
-    assert (problem.path, problem.line, problem.code) == ("cases.policy.yaml", 4, "syntax")
+    assert (problem.path, problem.line, problem.code.name) == ("cases.policy.yaml", 4, "syntax")
     assert str(problem).startswith("cases.policy.yaml:4:1: error: syntax error")
 
 
@@ -227,4 +227,4 @@ def test_directories_are_searched_for_policy_files(tmp_path: pytest.TempPathFact
 
 def test_an_unreadable_file_is_a_problem_not_an_exception() -> None:
     policy = load_case_file(RULES)  # a directory
-    assert [p.code for p in policy.problems] == ["unreadable"]
+    assert [p.code.name for p in policy.problems] == ["unreadable"]

@@ -9,8 +9,8 @@ import click
 from geonotice.cli import Findings, cli
 from geonotice.cli._common import format_option
 from geonotice.rules import check_rules
-from geonotice.rules.problems import FORMATS, format_problems, has_errors, summary
 from geonotice.rules.schema import json_schema_text
+from geonotice.yamlcheck.problems import FORMATS, format_problems, has_errors, summary
 
 
 @cli.command("check")

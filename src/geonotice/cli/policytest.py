@@ -14,7 +14,7 @@ from geonotice.policy.junit import write_junit
 from geonotice.policy.report import format_report, report_json
 from geonotice.policy.runner import run_policy
 from geonotice.rules import check_rules
-from geonotice.rules.problems import format_problems
+from geonotice.yamlcheck.problems import format_problems
 
 
 @cli.command("test")

@@ -22,19 +22,21 @@ from urllib.parse import unquote, urlsplit
 
 from geonotice.errors import ConfigError
 from geonotice.locate.cdn import PRESETS, GeoHeaders
+from geonotice.policy import case_codes
 from geonotice.region import Region, region_from_code
 from geonotice.rules.model import Ruleset
-from geonotice.rules.problems import Problem
-from geonotice.rules.shapes import READER_LANGUAGE, Ref, as_moment, did_you_mean, language_problem
-from geonotice.rules.yamlsafe import (
+from geonotice.rules.shapes import READER_LANGUAGE, Ref, as_moment, language_problem
+from geonotice.yamlcheck import codes as yaml_codes
+from geonotice.yamlcheck.hints import did_you_mean
+from geonotice.yamlcheck.loader import (
     Marked,
     MarkedMapping,
     MarkedScalar,
     MarkedSequence,
-    Positioned,
     describe,
     load_marked,
 )
+from geonotice.yamlcheck.problems import START, Positioned, Problem, ProblemCode
 
 CASE_SUFFIX = ".policy.yaml"
 
@@ -151,7 +153,7 @@ def load_case_file(path: str | Path) -> PolicyFile:
         content = Path(path).read_bytes()
     except OSError as error:
         return PolicyFile(
-            display, problems=(Problem(display, 1, 1, "error", f"cannot read: {error}", "unreadable"),)
+            display, problems=(Problem.at(display, START, case_codes.UNREADABLE, f"cannot read: {error}"),)
         )
     return load_cases(content, display, base=Path(path).parent)
 
@@ -163,7 +165,7 @@ def load_cases(content: bytes | str, display: str, *, base: Path | None = None) 
     if root is None:
         if not problems:
             problems.append(
-                Problem(display, 1, 1, "error", "the file is empty: it should list cases", "empty-file")
+                Problem.at(display, START, case_codes.EMPTY_FILE, "the file is empty: it should list cases")
             )
         return PolicyFile(display, problems=tuple(sorted(problems)))
     return reader.file(root)
@@ -178,9 +180,7 @@ def check_against(policy: PolicyFile, ruleset: Ruleset) -> dict[str, list[Proble
             if ref.name not in known:
                 hint = did_you_mean(ref.name, known) or f" (the rules have: {', '.join(known)})"
                 message = f"case {case.name!r}: unknown notice id {ref.name!r}{hint}"
-                problem = Problem(
-                    policy.path, ref.node.line, ref.node.column, "error", message, "unknown-notice"
-                )
+                problem = Problem.at(policy.path, ref.node, case_codes.UNKNOWN_NOTICE, message)
                 found.setdefault(case.name, []).append(problem)
     return found
 
@@ -193,8 +193,8 @@ class _CaseReader:
         self.base = base
         self.problems = problems
 
-    def report(self, node: Positioned, code: str, message: str) -> None:
-        self.problems.append(Problem(self.path, node.line, node.column, "error", message, code))
+    def report(self, node: Positioned, code: ProblemCode, message: str) -> None:
+        self.problems.append(Problem.at(self.path, node, code, message))
 
     # -- structure ---------------------------------------------------------------------------------
 
@@ -203,7 +203,7 @@ class _CaseReader:
         for key, _ in node.entries:
             if key.name not in allowed:
                 hint = did_you_mean(key.name, allowed) or f" (expected one of: {', '.join(allowed)})"
-                self.report(key, "unknown-key", f"{prefix}unknown key {key.name!r}{hint}")
+                self.report(key, yaml_codes.UNKNOWN_KEY, f"{prefix}unknown key {key.name!r}{hint}")
 
     def text(self, node: Marked | None, where: str) -> str | None:
         if node is None:
@@ -217,7 +217,7 @@ class _CaseReader:
         ):
             return node.text  # a number is fine as text (a phrase "2019")
         hint = " (quote it)" if isinstance(node, MarkedScalar) else ""
-        self.report(node, "wrong-type", f"{where}: expected text, got {describe(node)}{hint}")
+        self.report(node, yaml_codes.WRONG_TYPE, f"{where}: expected text, got {describe(node)}{hint}")
         return None
 
     def texts(self, node: Marked, where: str) -> list[tuple[str, Marked]]:
@@ -233,7 +233,7 @@ class _CaseReader:
         if not isinstance(root, MarkedMapping):
             self.report(
                 root,
-                "wrong-type",
+                yaml_codes.WRONG_TYPE,
                 f"a policy file is a mapping (description:, cases: ...), not {describe(root)}",
             )
             return PolicyFile(self.path, problems=tuple(sorted(self.problems)))
@@ -244,9 +244,11 @@ class _CaseReader:
         cases: list[PolicyCase] = []
         node = root.get("cases")
         if node is None:
-            self.report(root, "missing-key", "missing key 'cases': the list of cases this file checks")
+            self.report(
+                root, yaml_codes.MISSING_KEY, "missing key 'cases': the list of cases this file checks"
+            )
         elif not isinstance(node, MarkedSequence) or not node.items:
-            self.report(node, "wrong-type", f"cases: expected a list of cases, got {describe(node)}")
+            self.report(node, yaml_codes.WRONG_TYPE, f"cases: expected a list of cases, got {describe(node)}")
         else:
             names: dict[str, int] = {}
             for index, item in enumerate(node.items):
@@ -256,7 +258,7 @@ class _CaseReader:
                 if case.name in names:
                     self.report(
                         item,
-                        "duplicate-case",
+                        case_codes.DUPLICATE_CASE,
                         f"cases[{index}]: case name {case.name!r} is already used on line {names[case.name]}",
                     )
                     continue
@@ -274,7 +276,7 @@ class _CaseReader:
         if not isinstance(node, MarkedMapping):
             self.report(
                 node,
-                "wrong-type",
+                yaml_codes.WRONG_TYPE,
                 f"{where}: expected a case (name:, reader:, url:, expect:), got {describe(node)}",
             )
             return None
@@ -284,7 +286,9 @@ class _CaseReader:
             where = f"case {name!r}"
         elif node.get("name") is None:
             self.report(
-                node, "missing-key", f"{where}: missing key 'name': say what the case checks, in a sentence"
+                node,
+                yaml_codes.MISSING_KEY,
+                f"{where}: missing key 'name': say what the case checks, in a sentence",
             )
         self.keys(node, CASE_KEYS, where)
         reader = self.reader(node.get("reader"), node, where, geoip_db)
@@ -321,7 +325,9 @@ class _CaseReader:
     ) -> Reader | None:
         where = f"{where}: reader"
         if node is None:
-            self.report(case, "missing-key", f"{where}: missing; give region:, ip:, headers:, or unknown")
+            self.report(
+                case, yaml_codes.MISSING_KEY, f"{where}: missing; give region:, ip:, headers:, or unknown"
+            )
             return None
         if isinstance(node, MarkedScalar):
             text = self.text(node, where)
@@ -332,7 +338,9 @@ class _CaseReader:
             return self.region_reader(text, node, where)
         if not isinstance(node, MarkedMapping):
             self.report(
-                node, "wrong-type", f"{where}: expected region:, ip: or headers:, got {describe(node)}"
+                node,
+                yaml_codes.WRONG_TYPE,
+                f"{where}: expected region:, ip: or headers:, got {describe(node)}",
             )
             return None
         self.keys(node, READER_KEYS, where)
@@ -340,7 +348,9 @@ class _CaseReader:
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
             self.report(
-                node, "invalid-reader", f"{where}: give exactly one of region, ip or headers (got {what})"
+                node,
+                case_codes.INVALID_READER,
+                f"{where}: give exactly one of region, ip or headers (got {what})",
             )
             return None
         if given == ["region"]:
@@ -357,7 +367,7 @@ class _CaseReader:
             try:
                 address = ipaddress.ip_address(text.strip())
             except ValueError:
-                self.report(value, "invalid-ip", f"{where}.ip: {text!r} is not an IP address")
+                self.report(value, case_codes.INVALID_IP, f"{where}.ip: {text!r} is not an IP address")
                 return None
             own_db = self.file_path(node.get("geoip-db"), f"{where}.geoip-db")
             return Reader("ip", ip=str(address), geoip_db=own_db or geoip_db)
@@ -367,7 +377,7 @@ class _CaseReader:
         try:
             region = region_from_code(text)
         except ValueError as error:
-            self.report(node, "invalid-region", f"{where}: {error}")
+            self.report(node, case_codes.INVALID_REGION, f"{where}: {error}")
             return None
         return Reader("region", region=region, code=text.strip())
 
@@ -376,7 +386,9 @@ class _CaseReader:
         if not isinstance(value, MarkedMapping) or not value.entries:
             assert value is not None
             self.report(
-                value, "wrong-type", f"{where}.headers: expected header: value lines, got {describe(value)}"
+                value,
+                yaml_codes.WRONG_TYPE,
+                f"{where}.headers: expected header: value lines, got {describe(value)}",
             )
             return None
         headers = []
@@ -394,7 +406,7 @@ class _CaseReader:
                 names = ", ".join(repr(n) for n in PRESETS)
                 self.report(
                     value,
-                    "unknown-cdn",
+                    case_codes.UNKNOWN_CDN,
                     f"{where}.headers: no CDN sends {', '.join(n for n, _ in headers)}; "
                     f"add cdn: with one of {names} or cdn: {{country: HEADER, region: HEADER}}",
                 )
@@ -409,13 +421,15 @@ class _CaseReader:
             region = self.text(node.get("region"), f"{where}.region")
             if country is None:
                 self.report(
-                    node, "missing-key", f"{where}: missing key 'country': the header with the country code"
+                    node,
+                    yaml_codes.MISSING_KEY,
+                    f"{where}: missing key 'country': the header with the country code",
                 )
                 return None
             try:
                 return GeoHeaders(country, region)
             except ConfigError as error:
-                self.report(node, "invalid-cdn", f"{where}: {error}")
+                self.report(node, case_codes.INVALID_CDN, f"{where}: {error}")
                 return None
         text = self.text(node, where)
         if text is None:
@@ -423,7 +437,7 @@ class _CaseReader:
         preset = PRESETS.get(text.strip().lower())
         if preset is None:
             hint = did_you_mean(text, PRESETS) or f" (expected one of: {', '.join(PRESETS)})"
-            self.report(node, "unknown-cdn", f"{where}: unknown CDN {text!r}{hint}")
+            self.report(node, case_codes.UNKNOWN_CDN, f"{where}: unknown CDN {text!r}{hint}")
         return preset
 
     def url(
@@ -431,7 +445,9 @@ class _CaseReader:
     ) -> tuple[str, str | None] | None:
         if node is None:
             self.report(
-                case, "missing-key", f"{where}: missing key 'url': the page, as a path (/a/story) or a link"
+                case,
+                yaml_codes.MISSING_KEY,
+                f"{where}: missing key 'url': the page, as a path (/a/story) or a link",
             )
             return None
         if url is None:
@@ -440,7 +456,7 @@ class _CaseReader:
         if page is None:
             self.report(
                 node,
-                "invalid-url",
+                case_codes.INVALID_URL,
                 f"{where}: url: expected a path starting with / or an http(s) link, got {url!r}",
             )
         return page
@@ -451,7 +467,9 @@ class _CaseReader:
             return None
         if not READER_LANGUAGE.fullmatch(text.strip()):
             assert node is not None
-            self.report(node, "invalid-language", f"{where}: {language_problem(text, READER_LANGUAGE)}")
+            self.report(
+                node, case_codes.INVALID_LANGUAGE, f"{where}: {language_problem(text, READER_LANGUAGE)}"
+            )
             return None
         return text.strip()
 
@@ -461,7 +479,7 @@ class _CaseReader:
         try:
             return moment_of(node.value if isinstance(node, MarkedScalar) else None)
         except ValueError as error:
-            self.report(node, "invalid-date", f"{where}: {error}, got {describe(node)}")
+            self.report(node, case_codes.INVALID_DATE, f"{where}: {error}, got {describe(node)}")
             return None
 
     def expect(
@@ -470,13 +488,15 @@ class _CaseReader:
         where = f"{where}: expect"
         if node is None:
             self.report(
-                case, "missing-key", f"{where}: missing; say what must hold (notices:, includes:, ...)"
+                case,
+                yaml_codes.MISSING_KEY,
+                f"{where}: missing; say what must hold (notices:, includes:, ...)",
             )
             return None
         if not isinstance(node, MarkedMapping) or not node.entries:
             self.report(
                 node,
-                "wrong-type",
+                yaml_codes.WRONG_TYPE,
                 f"{where}: expected notices:, includes:, excludes:, text-contains:, got {describe(node)}",
             )
             return None
@@ -489,7 +509,7 @@ class _CaseReader:
             elif isinstance(exact, MarkedScalar) and exact.value is None:
                 self.report(
                     exact,
-                    "wrong-type",
+                    yaml_codes.WRONG_TYPE,
                     f"{where}.notices: empty; write 'none' for no notices, or list the ids",
                 )
             else:

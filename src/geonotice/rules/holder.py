@@ -19,7 +19,7 @@ from geonotice.errors import RulesError
 from geonotice.rules.engine import Engine
 from geonotice.rules.files import check_path, rules_files
 from geonotice.rules.model import Ruleset
-from geonotice.rules.problems import Problem
+from geonotice.yamlcheck.problems import Problem
 
 logger = logging.getLogger("geonotice.rules")
 
