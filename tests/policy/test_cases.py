@@ -176,9 +176,12 @@ def test_a_url_must_be_a_path_or_a_web_link(cases_from: Load) -> None:
 def test_missing_parts_of_a_case_are_named(cases_from: Load) -> None:
     policy = cases_from("cases:\n  - reader: RU\n")
     assert problems(policy) == [
-        "2:5: cases[0]: expect: missing; say what must hold (notices:, includes:, ...)",
+        "2:5: cases[0]: missing key 'expect': say what must hold (notices:, includes:, ...)",
         "2:5: cases[0]: missing key 'name': say what the case checks, in a sentence",
         "2:5: cases[0]: missing key 'url': the page, as a path (/a/story) or a link",
+    ]
+    assert problems(cases_from("cases:\n  - {name: a, url: /, expect: {notices: none}}\n")) == [
+        "2:5: case 'a': missing key 'reader': give region:, ip:, headers:, or unknown"
     ]
 
 

@@ -12,13 +12,12 @@ jurisdictions are built; a new kind of value is a ``ValueType`` in ``values.py``
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from geonotice.rules import values
 from geonotice.rules.codes import CATALOGUE
 from geonotice.rules.vocabulary import SLUG_PATTERN
-from geonotice.yamlcheck.fields import Field, object_schema
+from geonotice.yamlcheck.fields import Field, document_schema, schema_text
 from geonotice.yamlcheck.loader import MarkedMapping, MarkedScalar
 from geonotice.yamlcheck.reference import render
 from geonotice.yamlcheck.values import INTEGER, items, named, section
@@ -149,16 +148,13 @@ FILE_FIELDS = (
 
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of one rules file, for editors such as VS Code's YAML extension."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://geonotice.invalid/schema/rules-v1.json",
-        "title": "geonotice rules, version 1",
-        **object_schema(FILE_FIELDS),
-    }
+    return document_schema(
+        "https://geonotice.invalid/schema/rules-v1.json", "geonotice rules, version 1", FILE_FIELDS
+    )
 
 
 def json_schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return schema_text(json_schema())
 
 
 def docs_reference() -> str:

@@ -15,6 +15,7 @@ reference tables of the docs (``reference.py``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -108,3 +109,18 @@ def object_schema(fields: tuple[Field, ...], **extra: Any) -> JsonSchema:
 
 def fields_by_key(fields: tuple[Field, ...]) -> Mapping[str, Field]:
     return {f.key: f for f in fields}
+
+
+def document_schema(schema_id: str, title: str, fields: tuple[Field, ...]) -> JsonSchema:
+    """The JSON Schema (draft 2020-12) of a whole file whose top mapping has these keys."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id,
+        "title": title,
+        **object_schema(fields),
+    }
+
+
+def schema_text(schema: JsonSchema) -> str:
+    """A JSON Schema as ``geonotice schema`` prints it."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
