@@ -2,7 +2,8 @@
 
 A case file (``*.policy.yaml``) holds a description and a list of cases; each case names a reader,
 a URL, optionally the reader's language and a date, and what must hold. ``docs/policy-tests.md``
-is the user documentation and ``case_format.py`` the format as data; this module walks a file
+is the user documentation and ``case_format.py`` (with ``case_values.py`` and
+``case_readers.py``) the format as data; this module walks a file
 against that format (with the same loader and walker as the rules, so duplicate keys, tags and
 unquoted ``NO`` are caught the same way) and turns it into ``PolicyFile`` values, reporting
 everything wrong with it as ``Problem``s with their line and column.
@@ -20,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geonotice.policy import case_codes
-from geonotice.policy.case_format import FILE_FIELDS, Reader, infer_cdn, moment_of, page_of
+from geonotice.policy.case_format import FILE_FIELDS
+from geonotice.policy.case_readers import Reader, infer_cdn
+from geonotice.policy.case_values import moment_of, page_of
 from geonotice.rules.files import POLICY_SUFFIX
 from geonotice.rules.model import Ruleset
 from geonotice.rules.shapes import Ref

@@ -16,7 +16,7 @@ How to extend a format (each is one place; docs, JSON Schema and tests follow):
 - **a key**: a ``Field`` row in the format's table (``rules/schema.py``, ``policy/case_format.py``),
   then read it where the format builds its values (``section.get("key")``);
 - **a kind of value**: a ``ValueType`` (check function + JSON Schema fragment) next to the tables
-  that use it (``rules/values.py``, ``policy/case_format.py``), or in ``values.py`` if any format
+  that use it (``rules/values.py``, ``policy/case_values.py``), or in ``values.py`` if any format
   could use it;
 - **a problem code**: a ``ProblemCode`` with FAIL and PASS examples in the codes module of the part
   that raises it (``codes.py`` here, ``rules/codes.py``, ``policy/case_codes.py``), listed in that
