@@ -53,7 +53,7 @@ def test_invalid_rules_at_start_up_raise_with_every_problem(tmp_path: Path) -> N
     (tmp_path / "bad.yaml").write_text("version: 1\njurisdictions:\n  a: {regions: [UA-99, XX]}\n")
     with pytest.raises(RulesError) as raised:
         RulesHolder(tmp_path)
-    assert [p.code for p in raised.value.problems if p.level == "error"] == [
+    assert [p.code.name for p in raised.value.problems if p.level == "error"] == [
         "invalid-region",
         "invalid-region",
     ]

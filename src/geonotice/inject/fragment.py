@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import nh3
 
 from geonotice.rules.model import Notice
-from geonotice.rules.schema import ALLOWED_TAGS, LINK_SCHEMES
+from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
 
 __all__ = ["RTL_LANGUAGES", "notice_language", "notice_text", "parse_accept_language", "render_notices"]
 
