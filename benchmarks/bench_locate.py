@@ -35,8 +35,11 @@ from typing import Any
 import geoip2.database
 import maxminddb
 
-from geonotice.demo.geodb import city_record, write_database
 from geonotice.locate import Locator, is_local_address
+
+# Test databases are written by tests/support/geodb.py, since mmdb-writer is a dev dependency.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support.geodb import city_record, write_database  # noqa: E402
 
 LANGUAGES = ("de", "en", "es", "fr", "ja", "pt-BR", "ru", "zh-CN")
 PLACES = [("RU", ["MOW"], "Moscow"), ("UA", ["43"], "Simferopol"), ("UA", ["30"], "Kyiv"),

@@ -42,10 +42,13 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Scope
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Test databases are written by tests/support/geodb.py, since mmdb-writer is a dev dependency.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _pages import article_page  # noqa: E402
 
 from geonotice import GeoNoticeMiddleware  # noqa: E402
-from geonotice.demo.geodb import city_record, write_database  # noqa: E402
+from support.geodb import city_record, write_database  # noqa: E402
+from support.polling import wait_until  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -270,14 +273,15 @@ def over_uvicorn(db: Path, pools: dict[str, list[str]], workdir: Path, *, single
 
 
 def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"server on port {port} did not start")
+    wait_until(lambda: _accepts(port), f"server on port {port} did not start", timeout=20, interval=0.05)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def main() -> None:

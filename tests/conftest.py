@@ -1,15 +1,14 @@
 """Fixtures shared by the tests of every part: real MaxMind-format databases, and a real server.
 
-The databases follow the demo address plan (``geonotice.demo.geodb.READERS``): documentation
-addresses mapped to Moscow, Crimea, Sevastopol, the other Russia-controlled Ukrainian
-subdivisions, Kyiv, Berlin, New York, London (two subdivision levels) and Singapore (none).
-Import the address table from ``geonotice.demo.geodb``, not from here.
+The databases follow the demo's address plan: documentation addresses mapped to Moscow, Crimea,
+Sevastopol, the other Russia-controlled Ukrainian subdivisions, Kyiv, Berlin, New York, London
+(two subdivision levels), Singapore (none) and Minsk. Import the address table from
+``support.readers`` (``READERS["crimea"]``) and the database writer from ``support.geodb``.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -19,7 +18,8 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
-from geonotice.demo.geodb import reader_records, write_database
+from support.geodb import reader_records, write_database
+from support.polling import wait_until
 
 MakeDatabase = Callable[..., Path]
 
@@ -59,11 +59,9 @@ def _serving(app: ASGIApp) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
+    wait_until(lambda: server.started or not thread.is_alive(), "uvicorn did not start", timeout=20)
+    if not server.started:
+        raise RuntimeError("uvicorn stopped before it started serving")
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"

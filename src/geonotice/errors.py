@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from geonotice.rules.problems import Problem
+    from geonotice.yamlcheck.problems import Problem
 
 
 class GeoNoticeError(Exception):
@@ -26,7 +26,7 @@ class RulesError(GeoNoticeError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        errors = [p for p in self.problems if p.level == "error"]
+        errors = [p for p in self.problems if p.is_error]
         shown = "\n".join(str(p) for p in errors[:20])
         more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
         super().__init__(f"{len(errors)} error(s) in the rules:\n{shown}{more}")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from geonotice.demo.geodb import READERS
 from geonotice.errors import ConfigError
 from geonotice.locate import PRESETS, GeoHeaders, Locator
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
+from support.readers import READERS
 
 from .helpers import http_scope
 

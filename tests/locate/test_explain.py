@@ -10,18 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geonotice.demo.geodb import (
-    READERS,
-    READERS_V6,
-    UNMAPPED_V4,
-    UNMAPPED_V6,
-    city_record,
-    country_record,
-    reader_records,
-    write_database,
-)
 from geonotice.locate import GeoHeaders, Locator, Source
 from geonotice.region import UNKNOWN
+from support.geodb import city_record, country_record, reader_records, write_database
+from support.readers import READERS, READERS_V6, UNMAPPED_V4, UNMAPPED_V6
 
 TRUSTED_SETS = [(), ("10.0.0.0/8",), ("10.0.0.0/8", "fd00::/8"), ("10.0.0.1", "192.0.2.17")]
 GEO = [

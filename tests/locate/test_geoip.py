@@ -10,18 +10,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geonotice.demo.geodb import (
-    READER_REGIONS,
-    READERS,
-    READERS_V6,
-    UNMAPPED_V4,
-    UNMAPPED_V6,
-    city_record,
-    country_record,
-)
 from geonotice.errors import GeoIPDatabaseError
 from geonotice.locate.geoip import GeoIPDatabase, is_local_address
 from geonotice.region import UNKNOWN, Region
+from support.geodb import city_record, country_record
+from support.readers import READER_REGIONS, READERS, READERS_V6, UNMAPPED_V4, UNMAPPED_V6
 
 if TYPE_CHECKING:
     from conftest import MakeDatabase  # the fixture's type; conftest is not importable at run time

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from geonotice.demo.geodb import READERS
 from geonotice.locate import Locator
+from support.readers import READERS
 
 Serve = Callable[..., AbstractContextManager[str]]
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from geonotice.demo.geodb import READERS, READERS_V6
 from geonotice.errors import ConfigError
 from geonotice.locate import Locator, TrustedProxies
 from geonotice.locate.forwarded import MAX_HEADER_LENGTH, MAX_HOPS
 from geonotice.region import UNKNOWN, Region
+from support.readers import READERS, READERS_V6
 
 from .helpers import http_scope
 

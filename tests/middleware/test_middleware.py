@@ -20,8 +20,10 @@ from starlette.types import Message, Scope, Send
 from starlette.websockets import WebSocket
 
 from geonotice import ConfigError, GeoIPDatabaseError, GeoNoticeMiddleware, RulesError
-from geonotice.demo.geodb import READERS, READERS_V6, UNMAPPED_V4, city_record, write_database
 from geonotice.inject.metrics import METRICS
+from support.geodb import city_record, write_database
+from support.polling import wait_until
+from support.readers import READERS, READERS_V6, UNMAPPED_V4
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
@@ -328,11 +330,11 @@ def test_rules_edited_while_serving_take_effect_and_a_broken_edit_is_refused(
     try:
         assert NOTICE not in get(app, ARTICLE, READERS["kyiv"]).content
         _edit(russia, russia.read_text().replace("regions:\n", "regions:\n      - UA-30\n", 1))
-        _wait_until(lambda: NOTICE in get(app, ARTICLE, READERS["kyiv"]).content)
+        wait_until(lambda: NOTICE in get(app, ARTICLE, READERS["kyiv"]).content, "the edit was not served")
 
         caplog.set_level(logging.ERROR, logger="geonotice")
         _edit(russia, russia.read_text() + "\nnotices: [broken\n")
-        _wait_until(lambda: "10-russia.yaml" in caplog.text)
+        wait_until(lambda: _refused(caplog, "10-russia.yaml"), "the broken edit was not refused")
         assert NOTICE in get(app, ARTICLE, READERS["kyiv"]).content  # the last good version serves
     finally:
         app.close()
@@ -344,7 +346,9 @@ def test_a_database_replaced_while_serving_is_picked_up(city_db: Path, tmp_path:
         assert get(app, ARTICLE, READERS["berlin"]).content == EN_PAGE
         moved = write_database(tmp_path / "next.mmdb", [("198.51.100.0/24", city_record("RU", ["MOW"]))])
         os.replace(moved, city_db)
-        _wait_until(lambda: NOTICE in get(app, ARTICLE, READERS["berlin"]).content)
+        wait_until(
+            lambda: NOTICE in get(app, ARTICLE, READERS["berlin"]).content, "the new database was not used"
+        )
     finally:
         app.close()
 
@@ -365,15 +369,10 @@ def _edit(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _wait_until(condition: object, timeout: float = 10.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
+def _refused(caplog: pytest.LogCaptureFixture, name: str) -> bool:
+    # A reload refused: an error record naming the file, not any earlier message mentioning it.
+    records = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    return any("not reloaded" in m for m in records) and any(name in m for m in records)
 
 
 def test_header_names_in_any_case_are_understood(middleware: GeoNoticeMiddleware) -> None:

@@ -15,7 +15,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from geonotice import GeoNoticeMiddleware
-from geonotice.demo.geodb import READERS
+from support.readers import READERS
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 NOTICE = b'data-notice-id="ru-undesirable-organization"'

@@ -83,7 +83,7 @@ def test_a_yaml_syntax_error_is_reported_at_its_place(cases_from: Load) -> None:
     policy = cases_from("cases:\n  - name: a\n    reader: [RU\n")
     assert policy.cases == ()
     (problem,) = policy.problems
-    assert (problem.path, problem.line, problem.code) == ("cases.policy.yaml", 4, "syntax")
+    assert (problem.path, problem.line, problem.code.name) == ("cases.policy.yaml", 4, "syntax")
     assert str(problem).startswith("cases.policy.yaml:4:1: error: syntax error")
 
 
@@ -176,9 +176,12 @@ def test_a_url_must_be_a_path_or_a_web_link(cases_from: Load) -> None:
 def test_missing_parts_of_a_case_are_named(cases_from: Load) -> None:
     policy = cases_from("cases:\n  - reader: RU\n")
     assert problems(policy) == [
-        "2:5: cases[0]: expect: missing; say what must hold (notices:, includes:, ...)",
+        "2:5: cases[0]: missing key 'expect': say what must hold (notices:, includes:, ...)",
         "2:5: cases[0]: missing key 'name': say what the case checks, in a sentence",
         "2:5: cases[0]: missing key 'url': the page, as a path (/a/story) or a link",
+    ]
+    assert problems(cases_from("cases:\n  - {name: a, url: /, expect: {notices: none}}\n")) == [
+        "2:5: case 'a': missing key 'reader': give region:, ip:, headers:, or unknown"
     ]
 
 
@@ -227,4 +230,4 @@ def test_directories_are_searched_for_policy_files(tmp_path: pytest.TempPathFact
 
 def test_an_unreadable_file_is_a_problem_not_an_exception() -> None:
     policy = load_case_file(RULES)  # a directory
-    assert [p.code for p in policy.problems] == ["unreadable"]
+    assert [p.code.name for p in policy.problems] == ["unreadable"]

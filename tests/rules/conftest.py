@@ -9,7 +9,7 @@ import pytest
 from rules_harness import NOW, Check, run_check
 
 from geonotice.rules import Ruleset
-from geonotice.rules.problems import Problem
+from geonotice.yamlcheck import Problem
 
 
 @pytest.fixture

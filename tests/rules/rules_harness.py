@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Callable
 
 from geonotice.rules import Ruleset, check_sources
-from geonotice.rules.problems import Problem
+from geonotice.yamlcheck import Problem
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 

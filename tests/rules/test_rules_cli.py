@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from geonotice.cli import main
+from geonotice.policy import case_format
 from geonotice.rules.schema import FILE_FIELDS, json_schema
 
 BAD = "version: 1\njurisdictions:\n  russia:\n    regions: [RU, UA-99]\n"
@@ -81,3 +82,12 @@ def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> No
     notice = printed["properties"]["notices"]["items"]
     assert notice["additionalProperties"] is False
     assert {"id", "applies to", "text", "default language", "placement", "pages"} <= set(notice["properties"])
+
+
+def test_schema_cases_prints_the_json_schema_of_a_case_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--cases"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == case_format.json_schema()
+    assert printed["required"] == ["cases"]
+    case = printed["properties"]["cases"]["items"]
+    assert case["required"] == ["name", "reader", "url", "expect"]

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from geonotice.rules.yamlsafe import (
+from geonotice.yamlcheck.loader import (
     MarkedMapping,
     MarkedScalar,
     MarkedSequence,
@@ -20,7 +20,9 @@ from geonotice.rules.yamlsafe import (
 
 
 def problems_of(text: str | bytes, **options: int) -> list[str]:
-    return [f"{p.line}:{p.column}: {p.code}: {p.message}" for p in load_marked(text, "f.yaml", **options)[1]]
+    return [
+        f"{p.line}:{p.column}: {p.code.name}: {p.message}" for p in load_marked(text, "f.yaml", **options)[1]
+    ]
 
 
 def test_every_node_knows_its_line_and_column() -> None:

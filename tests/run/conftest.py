@@ -50,15 +50,26 @@ class Launcher:
         self.logs = logs
         self.started: list[subprocess.Popen[str]] = []
 
-    def start(self, args: Sequence[str], *, env: dict[str, str] | None = None, ready: str = "") -> Served:
-        """Run ``geonotice ARGS`` and wait until it prints its URL (and ``ready``, when given)."""
+    def start(
+        self,
+        args: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        ready: str = "",
+        program: Path = GEONOTICE,
+        cwd: Path = REPO,
+    ) -> Served:
+        """Run ``geonotice ARGS`` and wait until it prints its URL (and ``ready``, when given).
+
+        ``program`` is another ``geonotice`` executable (an installed wheel's), run in ``cwd``.
+        """
         environment = {k: v for k, v in os.environ.items() if not k.startswith("GEONOTICE_")}
         environment.update(env or {})
         log = self.logs / f"stderr-{len(self.started)}.log"
         with log.open("w") as stderr:
             process = subprocess.Popen(
-                [str(GEONOTICE), *args],
-                cwd=REPO,
+                [str(program), *args],
+                cwd=cwd,
                 env=environment,
                 stdout=subprocess.PIPE,
                 stderr=stderr,

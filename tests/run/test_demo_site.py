@@ -9,18 +9,14 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
-from geonotice.demo.reader_switch import COOKIE_NAME, DemoReader
+from geonotice.demo.reader_switch import COOKIE_NAME
 from geonotice.demo.site import CONTENT_SECURITY_POLICY, LANGUAGES, create_site, load_articles
 from geonotice.middleware import GeoNoticeMiddleware
+from support.readers import DEMO_READERS, READERS
 
 pytestmark = pytest.mark.anyio
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
-
-READERS = (
-    DemoReader("moscow", "Moscow", "RU-MOW", "203.0.113.10"),
-    DemoReader("berlin", "Berlin", "DE-BE", "198.51.100.20"),
-)
 
 
 def client(site: ASGIApp) -> httpx.AsyncClient:
@@ -54,7 +50,7 @@ def test_article_paths_follow_the_rules_shape() -> None:
 
 @pytest.mark.parametrize("article", load_articles(), ids=lambda a: a.path)
 async def test_every_article_is_a_full_html_page_in_its_language(article: object) -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         response = await http.get(article.path)  # type: ignore[attr-defined]
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -181,7 +177,7 @@ async def test_the_stylesheet_styles_the_notice_aside() -> None:
 
 
 async def test_pages_have_no_inline_script_or_style() -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         pages = [(await http.get(a.path)).text for a in load_articles()] + [(await http.get("/")).text]
     for page in pages:
         assert "<script" not in page
@@ -197,7 +193,7 @@ def test_the_content_security_policy_forbids_inline_code() -> None:
 
 
 async def test_reader_links_set_the_demo_cookie_and_return_to_the_page() -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         response = await http.get("/_demo/as/moscow", params={"next": "/ru/"})
     assert response.status_code == 303
     assert response.headers["location"] == "/ru/"
@@ -208,20 +204,20 @@ async def test_reader_links_set_the_demo_cookie_and_return_to_the_page() -> None
 
 @pytest.mark.parametrize("target", ["https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere"])
 async def test_reader_links_never_redirect_off_the_site(target: str) -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         response = await http.get("/_demo/as/berlin", params={"next": target})
     assert response.headers["location"] == "/"
 
 
 async def test_an_unknown_reader_is_a_404() -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         response = await http.get("/_demo/as/atlantis")
     assert response.status_code == 404
     assert "set-cookie" not in response.headers
 
 
 async def test_reset_forgets_the_reader() -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         response = await http.get("/_demo/reset", params={"next": "/uk/"})
     assert response.status_code == 303
     assert response.headers["location"] == "/uk/"
@@ -229,18 +225,19 @@ async def test_reset_forgets_the_reader() -> None:
 
 
 async def test_the_demo_strip_says_which_reader_the_visitor_is() -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         http.cookies.set(COOKIE_NAME, "moscow")
         chosen = (await http.get("/")).text
         http.cookies.clear()
         unchosen = (await http.get("/")).text
-    assert 'Reading as a reader in <span class="demo-current">Moscow</span> (RU-MOW, 203.0.113.10)' in chosen
+    moscow = READERS["moscow"]
+    assert f'Reading as a reader in <span class="demo-current">Moscow</span> (RU-MOW, {moscow})' in chosen
     assert 'href="/_demo/reset?next=/"' in chosen
     assert "Reading from this machine" in unchosen
     assert "/_demo/reset" not in unchosen
 
 
 async def test_pages_are_never_stored_by_caches() -> None:
-    async with client(create_site(READERS)) as http:
+    async with client(create_site(DEMO_READERS)) as http:
         response = await http.get("/")
     assert response.headers["cache-control"] == "no-store"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ import pytest
 
 from geonotice.cli import main
 from geonotice.cli.run import split_list
+from support.polling import wait_until
 
 if TYPE_CHECKING:
     from conftest import Launcher
@@ -230,10 +230,12 @@ def test_rules_changes_reach_a_running_server_without_a_restart(launcher: Launch
         staged = rules / "10-russia.yaml.new"
         staged.write_text(edited, encoding="utf-8")
         staged.replace(russia)  # an atomic swap, as a deployment does
-        deadline = time.monotonic() + 20
-        while NOTICE in http.get(path, headers={"x-forwarded-for": MOSCOW}).text:
-            assert time.monotonic() < deadline, "the edited rules were not picked up"
-            time.sleep(0.2)
+        wait_until(
+            lambda: NOTICE not in http.get(path, headers={"x-forwarded-for": MOSCOW}).text,
+            "the edited rules were not picked up",
+            timeout=20,
+            interval=0.2,
+        )
         crimea = http.get(path, headers={"x-forwarded-for": "192.0.2.21"})
     assert NOTICE in crimea.text, "the rest of the jurisdiction still gets the notice"
 

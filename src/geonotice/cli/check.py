@@ -1,4 +1,5 @@
-"""``geonotice check RULES`` and ``geonotice schema``: the lawyers' and editors' view of the rules."""
+"""``geonotice check RULES`` and ``geonotice schema``: the lawyers' and editors' view of the rules
+and of the policy cases."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import click
 
 from geonotice.cli import Findings, cli
 from geonotice.cli._common import format_option
+from geonotice.policy import case_format
 from geonotice.rules import check_rules
-from geonotice.rules.problems import FORMATS, format_problems, has_errors, summary
-from geonotice.rules.schema import json_schema_text
+from geonotice.rules import schema as rules_format
+from geonotice.yamlcheck.problems import FORMATS, format_problems, has_errors, summary
 
 
 @cli.command("check")
@@ -31,6 +33,7 @@ def check(rules: Path, fmt: str, strict: bool) -> None:
 
 
 @cli.command("schema")
-def schema() -> None:
+@click.option("--cases", is_flag=True, help="Describe a policy-case file (*.policy.yaml) instead.")
+def schema(cases: bool) -> None:
     """Print the JSON Schema of a rules file, for editors (VS Code YAML: yaml.schemas)."""
-    click.echo(json_schema_text(), nl=False)
+    click.echo((case_format if cases else rules_format).json_schema_text(), nl=False)

@@ -10,10 +10,9 @@ import click
 import uvicorn
 
 from geonotice.cli import _serving, cli
-from geonotice.cli._common import SettingsError
 
 if TYPE_CHECKING:
-    from geonotice.demo.reader_switch import DemoReader
+    from geonotice.demo.readers import DemoReader
     from geonotice.demo.site import Article
 
 # The readers the demo's printed instructions offer; the site's own strip lists them all.
@@ -26,19 +25,17 @@ _BANNER_READERS = ("moscow", "crimea", "sevastopol", "kyiv", "berlin", "new-york
 @click.option(
     "--rules",
     type=click.Path(exists=True, path_type=Path),
-    help=_serving.RULES_HELP + " Default: the example rules of a source checkout.",
+    help=_serving.RULES_HELP + " Default: the example rules shipped with geonotice.",
 )
 @click.option("--log-level", default="warning", show_default=True, type=_serving.LOG_LEVELS)
 def demo_command(host: str, port: int, rules: Path | None, log_level: str) -> None:
     """Serve a small demo news site behind geonotice, with the example rules and a demo database."""
-    from geonotice.demo.reader_switch import load_demo_readers
-    from geonotice.demo.site import create_demo_app, load_articles, shipped_rules
+    from geonotice.demo import DEMO_RULES
+    from geonotice.demo.readers import load_demo_readers
+    from geonotice.demo.site import create_demo_app, load_articles
 
-    rules = rules if rules is not None else shipped_rules()
-    if rules is None:
-        raise SettingsError(
-            "no example rules here (they live in the source repository's rules/ directory): pass --rules"
-        )
+    # Resolved: in a source checkout the shipped rules are the repository's rules/ directory.
+    rules = rules if rules is not None else DEMO_RULES.resolve()
     wrapped = _serving.build(lambda: create_demo_app(rules=rules))
     sock = _serving.bind(host, port)
     click.echo(demo_banner(_serving.url_of(host, sock), rules, load_demo_readers(), load_articles()))
@@ -62,30 +59,30 @@ def demo_banner(url: str, rules: Path, readers: Sequence[DemoReader], articles: 
     russian, english = showcase_articles(articles)
     grep = "| grep -iE 'legal-notices|<aside'"
     listed = [r for r in readers if r.key in _BANNER_READERS] or list(readers)
-    width = max(len(reader.label) for reader in listed)
+    width = max(len(reader.place) for reader in listed)
     lines = [
         f"The Free Ledger, a demo news site behind geonotice: {url}",
         "",
         "Read it as a reader elsewhere (a demo-only cookie; the banner on each page says who you are):",
-        *(f"  {r.label:<{width}}  {url}_demo/as/{r.key}?next={russian.path}" for r in listed),
+        *(f"  {r.place:<{width}}  {url}_demo/as/{r.key}?next={russian.path}" for r in listed),
         f"  (and {len(readers) - len(listed)} more readers in the strip at the top of every page)",
         "",
         "Or with curl (the demo trusts X-Forwarded-For from this machine):",
-        f"  # a reader in {moscow.label}: a Legal-Notices header and the notice, in Russian",
+        f"  # a reader in {moscow.place}: a Legal-Notices header and the notice, in Russian",
         f"  curl -si -H 'X-Forwarded-For: {moscow.address}' {url}{russian.path[1:]} {grep}",
     ]
     if crimea is not None:
         lines += [
-            f"  # a reader in {crimea.label}, on the English article: the notice in English",
+            f"  # a reader in {crimea.place}, on the English article: the notice in English",
             f"  curl -si -H 'X-Forwarded-For: {crimea.address}' {url}{english.path[1:]} {grep}",
         ]
     lines += [
-        f"  # a reader in {berlin.label}: no notice, no output",
+        f"  # a reader in {berlin.place}: no notice, no output",
         f"  curl -si -H 'X-Forwarded-For: {berlin.address}' {url}{english.path[1:]} {grep}",
     ]
     if minsk is not None:
         lines += [
-            f"  # a reader in {minsk.label}, on the JSON article API: a legal_notices field",
+            f"  # a reader in {minsk.place}, on the JSON article API: a legal_notices field",
             f"  curl -s -H 'X-Forwarded-For: {minsk.address}' {url}api/articles/{english.id}",
         ]
     lines += [

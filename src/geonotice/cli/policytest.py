@@ -9,12 +9,13 @@ import click
 from geonotice.cli import Findings, cli
 from geonotice.cli._common import BadArgument, format_option, import_app_from
 from geonotice.errors import ConfigError
-from geonotice.policy.cases import CASE_SUFFIX, find_case_files, load_case_file
+from geonotice.policy.cases import find_case_files, load_case_file
 from geonotice.policy.junit import write_junit
 from geonotice.policy.report import format_report, report_json
 from geonotice.policy.runner import run_policy
 from geonotice.rules import check_rules
-from geonotice.rules.problems import format_problems
+from geonotice.rules.files import POLICY_SUFFIX as CASE_SUFFIX
+from geonotice.yamlcheck.problems import format_problems
 
 
 @cli.command("test")

@@ -9,58 +9,17 @@ alone: the middleware itself never lets a client choose its location.
 
 from __future__ import annotations
 
-import ipaddress
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from importlib import resources
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from geonotice.demo.readers import DemoReader
 
 COOKIE_NAME = "geonotice_demo_reader"
 
 # Headers the switch replaces, so a cookie and a hand-written forwarding header never mix.
 _FORWARDING_HEADERS = frozenset({b"x-forwarded-for", b"forwarded"})
-
-
-@dataclass(frozen=True, slots=True)
-class DemoReader:
-    """A reader the demo can pretend to be: ``key`` appears in URLs and the cookie, ``region`` is
-    the most precise code the demo database gives the address (``UA-43``)."""
-
-    key: str
-    label: str
-    region: str
-    address: str
-
-
-def load_demo_readers() -> tuple[DemoReader, ...]:
-    """The readers of the demo database, from its plan ``readers.json``, in the plan's order.
-
-    Read at run time so the demo's addresses cannot drift from the database they are looked up in.
-
-    Raises:
-        ValueError: ``readers.json`` is missing or does not have the expected shape.
-    """
-    try:
-        text = resources.files("geonotice.demo").joinpath("readers.json").read_text(encoding="utf-8")
-        entries = json.loads(text)["readers"]
-        return tuple(_reader(entry) for entry in entries)
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
-        raise ValueError(f"demo readers.json cannot be used: {error!r}") from error
-
-
-def _reader(entry: Mapping[str, Any]) -> DemoReader:
-    key = str(entry["name"])
-    network = ipaddress.ip_network(entry["ipv4"])
-    # Any host of the reader's network will do; the fifth reads less like a network address.
-    address = str(network[min(5, network.num_addresses - 1)])
-    country = str(entry["country"])
-    subdivisions = entry.get("subdivisions") or []
-    region = f"{country}-{subdivisions[-1][0]}" if subdivisions else country
-    return DemoReader(key=key, label=key.replace("-", " ").title(), region=region, address=address)
 
 
 def reader_from_cookie(cookie_header: str, readers: Mapping[str, DemoReader]) -> DemoReader | None:

@@ -10,10 +10,12 @@ says which reader the visitor is pretending to be (see ``reader_switch``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
+import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,10 +29,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from geonotice.demo.reader_switch import COOKIE_NAME, DemoReader, ReaderSwitch, load_demo_readers
+from geonotice.demo import DEMO_DATABASE, DEMO_DIR, DEMO_RULES
+from geonotice.demo.reader_switch import COOKIE_NAME, ReaderSwitch
+from geonotice.demo.readers import DemoReader, load_demo_readers
 
-DEMO_DIR = Path(__file__).parent
-DEMO_DATABASE = DEMO_DIR / "demo-city.mmdb"
 LANGUAGES = ("en", "ru", "uk", "be")
 
 # Nothing inline, nothing third-party: the injected <aside> must render under this policy.
@@ -196,14 +198,15 @@ def create_site(readers: Sequence[DemoReader] = ()) -> Starlette:
 
 def create_demo_app(
     *,
-    rules: str | Path,
+    rules: str | Path = DEMO_RULES,
     geoip_db: str | Path = DEMO_DATABASE,
     reload_interval: float = 2.0,
 ) -> ASGIApp:
     """The whole demo: the reader switch, then geonotice, then the news site.
 
     The middleware trusts loopback as a proxy, which is what lets both the reader switch and
-    ``curl -H 'X-Forwarded-For: ...'`` from this machine choose a reader.
+    ``curl -H 'X-Forwarded-For: ...'`` from this machine choose a reader. ``rules`` defaults to
+    the example rules shipped with geonotice.
 
     Raises:
         RulesError: the rules do not load.
@@ -213,20 +216,31 @@ def create_demo_app(
     from geonotice.middleware import GeoNoticeMiddleware
 
     readers = load_demo_readers()
-    wrapped = GeoNoticeMiddleware(
-        _SecurityHeaders(create_site(readers)),
-        rules=rules,
-        geoip_db=geoip_db,
-        trusted_proxies=("127.0.0.1", "::1"),
-        reload_interval=reload_interval,
-    )
+    quiet = _database_age_unlogged() if Path(geoip_db) == DEMO_DATABASE else contextlib.nullcontext()
+    with quiet:
+        wrapped = GeoNoticeMiddleware(
+            _SecurityHeaders(create_site(readers)),
+            rules=rules,
+            geoip_db=geoip_db,
+            trusted_proxies=("127.0.0.1", "::1"),
+            reload_interval=reload_interval,
+        )
     return ReaderSwitch(wrapped, readers=readers)
 
 
-def shipped_rules() -> Path | None:
-    """The example ``rules/`` of a source checkout, or ``None`` when geonotice runs from an install."""
-    candidate = DEMO_DIR.parents[2] / "rules"
-    return candidate if candidate.is_dir() else None
+@contextlib.contextmanager
+def _database_age_unlogged() -> Iterator[None]:
+    # The demo database is fiction with a pinned build date (so it can be rebuilt byte for
+    # byte): its age says nothing about where readers are, and a warning to update it would
+    # only confuse someone trying the demo. Only the staleness logger is lowered, and only
+    # while the database is opened, so every other message still shows.
+    staleness = logging.getLogger("geonotice.locate.staleness")
+    level = staleness.level
+    staleness.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        staleness.setLevel(level)
 
 
 class _SecurityHeaders:
@@ -385,12 +399,12 @@ class _Site:
             status = "Reading from this machine (no region: loopback)."
         else:
             status = (
-                f'Reading as a reader in <span class="demo-current">{_e(current.label)}</span>'
-                f" ({_e(current.region)}, {_e(current.address)})."
+                f'Reading as a reader in <span class="demo-current">{_e(current.place)}</span>'
+                f" ({_e(str(current.region))}, {_e(current.address)})."
             )
         links = "".join(
             f'<li><a href="/_demo/as/{_e(reader.key)}?next={here}"'
-            f"{_CURRENT if reader is current else ''}>{_e(reader.label)}</a></li>"
+            f"{_CURRENT if reader is current else ''}>{_e(reader.place)}</a></li>"
             for reader in self.readers
         )
         reset = f' <a href="/_demo/reset?next={here}">Reset</a>' if current is not None else ""

@@ -22,7 +22,7 @@ import nh3
 
 from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
-from geonotice.rules.schema import ALLOWED_TAGS, LINK_SCHEMES
+from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
 
 __all__ = ["RTL_LANGUAGES", "notice_text", "parse_accept_language", "render_notices"]
 

@@ -39,9 +39,6 @@ ACCEPTED_KINDS = "GeoIP2/GeoLite2 City or Country, DB-IP City/Country Lite, IPin
 #: re-assigned, and a stale database sends notices to the wrong readers.
 STALE_AFTER = timedelta(days=30)
 
-#: How the description of the shipped demo database starts (see geonotice/demo/readers.json).
-DEMO_DESCRIPTION = "geonotice demo database"
-
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _MAX_INTERNED_REGIONS = 20_000
 
@@ -174,11 +171,6 @@ class GeoIPDatabase:
 
     def __repr__(self) -> str:
         return f"GeoIPDatabase({str(self.path)!r}, {self.database_type!r}, built {self.build_date:%Y-%m-%d})"
-
-    @property
-    def is_demo(self) -> bool:
-        """Whether this is the demo database shipped with geonotice (never stale: it is fiction)."""
-        return self.description.startswith(DEMO_DESCRIPTION)
 
     @property
     def age(self) -> timedelta:

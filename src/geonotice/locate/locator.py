@@ -49,6 +49,9 @@ from geonotice.locate.request import (
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 
 logger = logging.getLogger("geonotice.locate")
+# The stale-database warning has a logger of its own, so that whoever runs a database that is
+# old on purpose (a pinned test fixture, the demo's) can lower this one warning and keep the rest.
+staleness_logger = logging.getLogger("geonotice.locate.staleness")
 
 
 class Locator(Watched):
@@ -262,8 +265,8 @@ class Locator(Watched):
 
 def _log_loaded(database: GeoIPDatabase, what: str) -> None:
     logger.info("GeoIP database %s: %s", what, database.summary)
-    if database.age > STALE_AFTER and not database.is_demo:
-        logger.warning(
+    if database.age > STALE_AFTER:
+        staleness_logger.warning(
             "GeoIP database %s is %d days old: readers' locations drift as networks are reassigned; "
             "update it (geoipupdate, or a fresh DB-IP Lite download)",
             database.path,

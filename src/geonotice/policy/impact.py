@@ -19,7 +19,7 @@ from typing import Any
 
 from geonotice.errors import ConfigError, RulesError
 from geonotice.rules import Engine, check_rules, check_sources
-from geonotice.rules.files import POLICY_SUFFIX
+from geonotice.rules.files import is_rules_file_name
 from geonotice.rules.model import Notice, Placement, Ruleset
 from geonotice.rules.moments import format_moment
 
@@ -146,14 +146,9 @@ def _git_sources(path: Path, rev: str) -> list[tuple[str, str]]:
         names = sorted(
             name
             for name in _git(top, "ls-tree", "--name-only", rev, f"{relative}/").split()
-            if _rules_name(name.rsplit("/", 1)[-1])
+            if is_rules_file_name(name.rsplit("/", 1)[-1])
         )
     return [(f"{rev}:{name}", _git(top, "show", f"{rev}:{name}")) for name in names]
-
-
-def _rules_name(name: str) -> bool:
-    # The same files a rules directory on disk is read from.
-    return name.endswith(".yaml") and not name.endswith(POLICY_SUFFIX) and not name.startswith(".")
 
 
 # -- comparing -------------------------------------------------------------------------------------------

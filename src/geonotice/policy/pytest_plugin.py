@@ -5,7 +5,8 @@ Shaped after pytest's "non-Python tests" example (``from_parent``, ``repr_failur
 like ``geonotice test``'s, since both come from the same runner.
 
 Registered through the ``pytest11`` entry point, so it loads in every pytest run of an environment
-where geonotice is installed: it imports nothing heavy until a policy file is collected.
+where geonotice is installed; the case format and the runner are imported only when a policy file
+is collected.
 
 The rules a file tests are its ``rules:`` key (relative to the file), else the ``geonotice_rules``
 ini option (relative to the root directory). ``geonotice_geoip_db`` likewise gives a database for
@@ -21,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from geonotice.rules.files import POLICY_SUFFIX
+from geonotice.yamlcheck.problems import errors_in
+
 if TYPE_CHECKING:
     from geonotice.policy.cases import PolicyCase
     from geonotice.rules import Engine
-
-POLICY_SUFFIX = ".policy.yaml"
 
 
 class PolicyFailure(Exception):
@@ -70,7 +72,7 @@ class PolicyFile(pytest.File):
         from geonotice.policy.cases import check_against, load_cases
 
         policy = load_cases(self.path.read_bytes(), _display(self.path), base=self.path.parent)
-        errors = [p for p in policy.problems if p.level == "error"]
+        errors = errors_in(policy.problems)
         if errors:
             raise PolicyFailure([f"{p}  [{p.code}]" for p in errors])
         engine = self._engine(policy.rules)
@@ -101,7 +103,7 @@ class PolicyFile(pytest.File):
         if found is None:
             ruleset, problems = check_rules(rules)
             if ruleset is None:
-                errors = [f"{p}  [{p.code}]" for p in problems if p.level == "error"]
+                errors = [f"{p}  [{p.code}]" for p in errors_in(problems)]
                 found = PolicyFailure([f"the rules at {_display(rules)} do not load:", *errors])
             else:
                 found = Engine(ruleset)

@@ -16,9 +16,8 @@ from geonotice.rules.explain import Explanation, NoticeExplanation, Reason
 from geonotice.rules.files import check_path, rules_files
 from geonotice.rules.holder import RulesHolder
 from geonotice.rules.model import Decision, Notice, Ruleset
-from geonotice.rules.problems import Problem, format_problems
 from geonotice.rules.validate import check_sources
-from geonotice.rules.yamlsafe import load_marked
+from geonotice.yamlcheck import Problem, format_problems, load_marked
 
 __all__ = [
     "Decision",

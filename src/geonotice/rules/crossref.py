@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from geonotice.rules import codes
 from geonotice.rules.model import Jurisdiction, Ruleset
-from geonotice.rules.shapes import Ref, did_you_mean
+from geonotice.rules.shapes import Ref
 from geonotice.rules.walk import FileChecker
+from geonotice.yamlcheck.hints import did_you_mean
 
 
 class Checker(FileChecker):
@@ -29,9 +31,8 @@ class Checker(FileChecker):
                     self.report(
                         draft.path,
                         node,
-                        "exclude-outside",
+                        codes.EXCLUDE_OUTSIDE,
                         f"jurisdiction {draft.name!r}: except[{index}]: {code} is not inside it anyway",
-                        "warning",
                     )
         referenced: set[str] = set()
         for notice_draft in self.notices.values():
@@ -45,9 +46,8 @@ class Checker(FileChecker):
                 self.report(
                     draft.path,
                     draft.key,
-                    "unused-jurisdiction",
+                    codes.UNUSED_JURISDICTION,
                     f"jurisdiction {draft.name!r} is not used by any notice",
-                    "warning",
                 )
         for_readers = {ref.name for refs in self.readers.values() for ref in refs}
         for notice_draft in self.notices.values():
@@ -55,16 +55,15 @@ class Checker(FileChecker):
                 self.report(
                     notice_draft.path,
                     notice_draft.section.node,
-                    "unused-notice",
+                    codes.UNUSED_NOTICE,
                     f"notice {notice_draft.notice.id!r} applies to nobody: "
                     "give 'applies to' or list it in readers",
-                    "warning",
                 )
 
     def undefined(self, refs: Sequence[Ref], where: str, defined: Mapping[str, object]) -> set[str]:
         """Report each name in ``refs`` that is not ``defined``; the names that are come back."""
         jurisdictions = defined is self.jurisdictions
-        code = "undefined-jurisdiction" if jurisdictions else "undefined-notice"
+        code = codes.UNDEFINED_JURISDICTION if jurisdictions else codes.UNDEFINED_NOTICE
         missing = "no jurisdiction is called" if jurisdictions else "no notice has the id"
         found = set()
         for index, ref in enumerate(refs):
@@ -88,7 +87,7 @@ class Checker(FileChecker):
                     self.report(
                         ref.path,
                         ref.node,
-                        "include-cycle",
+                        codes.INCLUDE_CYCLE,
                         f"jurisdiction {name!r}: includes[{index}]: "
                         f"jurisdictions include each other: {circle}",
                     )

@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from geonotice.rules import codes
 from geonotice.rules.model import Ruleset
-from geonotice.rules.problems import Problem
 from geonotice.rules.validate import check_sources
-from geonotice.rules.yamlsafe import MAX_BYTES
+from geonotice.yamlcheck.loader import MAX_BYTES
+from geonotice.yamlcheck.problems import START, Problem, has_errors
 
-POLICY_SUFFIX = ".policy.yaml"
+POLICY_SUFFIX = ".policy.yaml"  # policy case files: the one place this suffix is written
 
 
-def _is_rules_file(path: Path) -> bool:
-    name = path.name
+def is_rules_file_name(name: str) -> bool:
+    """Whether a file called ``name`` in a rules directory is read as rules (on disk or in git)."""
     return name.endswith(".yaml") and not name.endswith(POLICY_SUFFIX) and not name.startswith(".")
 
 
@@ -30,7 +31,9 @@ def rules_files(path: str | Path) -> list[Path]:
     if not path.is_dir():
         return [path]
     try:
-        return sorted((p for p in path.iterdir() if _is_rules_file(p) and p.is_file()), key=lambda p: p.name)
+        return sorted(
+            (p for p in path.iterdir() if is_rules_file_name(p.name) and p.is_file()), key=lambda p: p.name
+        )
     except OSError:
         return []
 
@@ -40,29 +43,20 @@ def read_sources(path: str | Path) -> tuple[list[tuple[str, bytes]], list[Proble
     path = Path(path)
     problems: list[Problem] = []
     if not path.exists():
-        return [], [Problem(str(path), 1, 1, "error", "no such file or directory", "not-found")]
+        return [], [Problem.at(str(path), START, codes.NOT_FOUND, "no such file or directory")]
     if path.is_dir():
         try:
             entries = sorted(path.iterdir(), key=lambda p: p.name)
         except OSError as error:
-            return [], [Problem(str(path), 1, 1, "error", f"cannot read: {error.strerror}", "not-found")]
+            return [], [Problem.at(str(path), START, codes.NOT_FOUND, f"cannot read: {error.strerror}")]
         for entry in entries:
             if entry.name.endswith(".yml") and not entry.name.startswith("."):
-                problems.append(
-                    Problem(
-                        str(entry),
-                        1,
-                        1,
-                        "warning",
-                        "not read: rules files end in .yaml (rename it to be read)",
-                        "ignored-file",
-                    )
-                )
+                message = "not read: rules files end in .yaml (rename it to be read)"
+                problems.append(Problem.at(str(entry), START, codes.IGNORED_FILE, message))
     files = rules_files(path)
     if path.is_dir() and not files:
-        problems.append(
-            Problem(str(path), 1, 1, "error", "no *.yaml rules files in this directory", "no-rules")
-        )
+        message = "no *.yaml rules files in this directory"
+        problems.append(Problem.at(str(path), START, codes.NO_RULES, message))
     sources = []
     for file in files:
         try:
@@ -70,7 +64,7 @@ def read_sources(path: str | Path) -> tuple[list[tuple[str, bytes]], list[Proble
                 # Read one byte past the limit so the loader reports the size, without reading a huge file.
                 sources.append((str(file), handle.read(MAX_BYTES + 1)))
         except OSError as error:
-            problems.append(Problem(str(file), 1, 1, "error", f"cannot read: {error.strerror}", "not-found"))
+            problems.append(Problem.at(str(file), START, codes.NOT_FOUND, f"cannot read: {error.strerror}"))
     return sources, problems
 
 
@@ -80,6 +74,6 @@ def check_path(path: str | Path, *, now: dt.datetime | None = None) -> tuple[Rul
     sources, problems = read_sources(path)
     ruleset, found = check_sources(sources, now=now)
     problems = sorted([*problems, *found])
-    if any(p.level == "error" for p in problems):
+    if has_errors(problems):
         return None, problems
     return ruleset, problems

@@ -19,7 +19,7 @@ from geonotice.errors import RulesError
 from geonotice.rules.engine import Engine
 from geonotice.rules.files import check_path, rules_files
 from geonotice.rules.model import Ruleset
-from geonotice.rules.problems import Problem
+from geonotice.yamlcheck.problems import Problem
 
 logger = logging.getLogger("geonotice.rules")
 
@@ -76,7 +76,7 @@ class RulesHolder(Watched):
         ruleset, problems = check_path(self.path)
         if ruleset is None:
             self.problems = tuple(problems)
-            errors = [p for p in problems if p.level == "error"]
+            errors = [p for p in problems if p.is_error]
             logger.error(
                 "rules at %s not reloaded: %d error(s); still serving version %d",
                 self.path,
@@ -84,7 +84,7 @@ class RulesHolder(Watched):
                 self.version,
             )
             for problem in problems:
-                logger.log(logging.ERROR if problem.level == "error" else logging.WARNING, "%s", problem)
+                logger.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", problem)
             return False
         engine = Engine(ruleset)  # compiled before the swap, so requests never see a half-built one
         self.engine = engine

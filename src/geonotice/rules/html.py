@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from geonotice.rules.schema import ALLOWED_TAGS, LINK_SCHEMES
+from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
 
 
 class _Walker(HTMLParser):

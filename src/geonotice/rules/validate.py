@@ -1,8 +1,8 @@
 """From loaded YAML to a ``Ruleset``, collecting every problem on the way.
 
 Checking runs in two passes. The first walks each file against the tables in ``schema.py``
-(``walk.py``, with the value checkers of ``values.py``): keys (with "did you mean"), required keys,
-and each value by its declared type; it never stops at the first problem. The second
+(``walk.py``, with the toolkit's walker and the value types of ``values.py``): keys (with "did you
+mean"), required keys, and each value by its declared type; it never stops at the first problem. The second
 (``crossref.py``) looks across files: duplicate names, references, include cycles, unused
 jurisdictions, dates. A ``Ruleset`` comes out only when no error was found; warnings never block.
 Messages carry cfgv-style breadcrumbs on one line: ``notice 'x': pages.paths[1]: ...``.
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from geonotice.rules.crossref import Checker
 from geonotice.rules.model import Ruleset
-from geonotice.rules.problems import Problem, has_errors
-from geonotice.rules.yamlsafe import load_marked
+from geonotice.yamlcheck.loader import load_marked
+from geonotice.yamlcheck.problems import Problem, has_errors
 
 
 def check_sources(

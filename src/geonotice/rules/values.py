@@ -1,305 +1,245 @@
-"""Checking one YAML value against the type ``schema.py`` declares for its key.
+"""The kinds of value the rules format has, each a ``ValueType``: how it is checked and how JSON
+Schema describes it, in one place.
 
-The first pass of the validator: every key of a mapping against its fields (with "did you mean"),
-then each value by its declared type. Checkers never stop at the first problem; a value that
-fails is reported and replaced by ``INVALID``, which the builders skip. Text values are checked by
-the rules of ``shapes.py``; the types with structure (dates, placements, texts) are methods here.
+Texts with a shape (names, regions, paths...) are made from the ``TextRule`` values of
+``shapes.py``; the kinds with structure (dates, placements, texts per language) have a check
+function here. A new kind is one more ``ValueType`` here, named by a field in ``schema.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from geonotice.rules import schema
+from geonotice.rules import codes
 from geonotice.rules.html import html_problems
 from geonotice.rules.model import LanguageRule, Placement, PlacementKind
-from geonotice.rules.problems import Level, Problem
 from geonotice.rules.shapes import (
+    ANY_TEXT,
+    CONTENT_TYPE,
+    GLOB,
+    HOST,
     LANGUAGE_TAG,
-    LIST_RULES,
+    NAME,
+    REGION,
     SLUG,
-    TEXT_RULES,
-    ListRule,
-    TextRule,
+    URL,
+    Ref,
     as_moment,
-    did_you_mean,
-    join,
     language_problem,
 )
-from geonotice.rules.yamlsafe import Marked, MarkedMapping, MarkedScalar, MarkedSequence, Positioned, describe
+from geonotice.rules.vocabulary import (
+    CONTENT_TYPES,
+    ELEMENT_ID_PATTERN,
+    LANGUAGE_PATTERN,
+    REGION_PATTERN,
+    SIMPLE_PLACEMENTS,
+    SLUG_PATTERN,
+    TARGETED_PLACEMENTS,
+    VERSION,
+)
+from geonotice.yamlcheck import INVALID, ValueType, Walker
+from geonotice.yamlcheck.fields import fixed
+from geonotice.yamlcheck.hints import did_you_mean
+from geonotice.yamlcheck.loader import Marked, MarkedMapping, MarkedScalar, describe
+from geonotice.yamlcheck.values import INTEGER, check_text, text, text_list
+from geonotice.yamlcheck.walker import join
 
-_ELEMENT_ID = re.compile(schema.ELEMENT_ID_PATTERN)
+_ELEMENT_ID = re.compile(ELEMENT_ID_PATTERN)
 
-
-class _Invalid:
-    """A value that failed its check (and was reported); builders skip it."""
-
-
-INVALID: Any = _Invalid()
-
-
-@dataclass(slots=True)
-class Section:
-    """A checked mapping: parsed values by key, plus the node for positions."""
-
-    path: str
-    node: MarkedMapping
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self.values.get(key, default)
-        return default if value is INVALID else value
+_SLUG_SCHEMA = {"type": "string", "pattern": f"^{SLUG_PATTERN}$"}
+_LANGUAGE_SCHEMA = {"type": "string", "pattern": f"^{LANGUAGE_PATTERN}$"}
 
 
-class ValueChecker:
-    """Checks mappings and values against ``schema`` fields, collecting problems in ``problems``."""
+def _ref(name: str, node: Marked, path: str) -> Ref:
+    return Ref(name, path, node)
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self._checkers: dict[str, Callable[[str, Marked, str], Any]] = {
-            "integer": self._integer,
-            "date": self._date,
-            "moment": self._moment,
-            "html-by-language": self._texts,
-            "placement": self._placement,
-            "prefix-languages": self._prefix_languages,
-        }
 
-    def report(self, path: str, at: Positioned, code: str, message: str, level: Level = "error") -> None:
-        self.problems.append(Problem(path, at.line, at.column, level, message, code))
+def _region(code: str, node: Marked, path: str) -> tuple[str, Marked]:
+    return code, node
 
-    # -- structure ---------------------------------------------------------------------------------
 
-    def section(
-        self, path: str, node: MarkedMapping, fields: tuple[schema.Field, ...], where: str
-    ) -> Section:
-        """Check a mapping's keys against ``fields`` and each value by its type."""
-        result = Section(path, node)
-        known = {f.key: f for f in fields}
-        prefix = f"{where}: " if where else ""
-        for key, value in node.entries:
-            spec = known.get(key.name)
-            if spec is None:
-                hint = did_you_mean(key.name, known) or f" (expected one of: {', '.join(known)})"
-                self.report(path, key, "unknown-key", f"{prefix}unknown key {key.name!r}{hint}")
-                continue
-            result.values[key.name] = self.value(path, spec, value, join(where, key.name))
-        for spec in fields:
-            if spec.required and spec.key not in result.values:
-                self.report(path, node, "missing-key", f"{prefix}missing key {spec.key!r}: {spec.help}")
-        return result
+# -- texts and lists of texts ---------------------------------------------------------------------------
 
-    def value(self, path: str, spec: schema.Field, node: Marked, where: str) -> Any:
-        if spec.type == "section":
-            if isinstance(node, MarkedScalar) and node.value is None:
-                return Section(path, MarkedMapping((), node.line, node.column))
-            mapping = self.mapping(path, node, where)
-            return INVALID if mapping is None else self.section(path, mapping, spec.fields, where)
-        if spec.type == "named-sections":
-            mapping = self.mapping(path, node, where, allow_empty=True)
-            if mapping is None:
-                return INVALID
-            named = []
-            for key, value in mapping.entries:
-                inner = self.mapping(path, value, f"{where} {key.name!r}", allow_empty=True)
-                if inner is not None:
-                    named.append((key, inner))
-            return named
-        if spec.type == "section-list":
-            items = self.sequence(path, node, where)
-            return [
-                inner
-                for index, item in enumerate(items)
-                if (inner := self.mapping(path, item, f"{where}[{index}]")) is not None
-            ]
-        if spec.type in TEXT_RULES:
-            return self.text(path, node, where, TEXT_RULES[spec.type])
-        if spec.type in LIST_RULES:
-            return self.texts(path, node, where, LIST_RULES[spec.type])
-        return self._checkers[spec.type](path, node, where)
+VERSION_NUMBER = ValueType(INTEGER.check, fixed({"const": VERSION}))
+TEXT = text(ANY_TEXT, {"type": "string"})
+SLUG_NAME = text(NAME, _SLUG_SCHEMA)
+LANGUAGE = text(LANGUAGE_TAG, _LANGUAGE_SCHEMA)
+LINK = text(URL, {"type": "string", "pattern": "^https?://"})
+REGIONS = text_list(REGION, {"type": "string", "pattern": f"^{REGION_PATTERN}$"}, keep=_region)
+NAMES = text_list(NAME, _SLUG_SCHEMA, keep=_ref)
+GLOBS = text_list(GLOB, {"type": "string", "pattern": "^/"})
+HOSTS = text_list(HOST, {"type": "string"}, keep=lambda host, node, path: host.lower())
+MEDIA_TYPES = text_list(CONTENT_TYPE, {"enum": list(CONTENT_TYPES)})
 
-    def mapping(
-        self, path: str, node: Marked, where: str, *, allow_empty: bool = False
-    ) -> MarkedMapping | None:
-        if isinstance(node, MarkedMapping):
-            return node
-        if allow_empty and isinstance(node, MarkedScalar) and node.value is None:
-            return MarkedMapping((), node.line, node.column)
-        self.report(
-            path, node, "wrong-type", f"{where}: expected a mapping (key: value lines), got {describe(node)}"
-        )
-        return None
 
-    def sequence(self, path: str, node: Marked, where: str) -> tuple[Marked, ...]:
-        """A list; one value stands for a list of one, and an empty value for an empty list."""
-        if isinstance(node, MarkedSequence):
-            return node.items
-        if isinstance(node, MarkedScalar):
-            return () if node.value is None else (node,)
-        self.report(path, node, "wrong-type", f"{where}: expected a list, got {describe(node)}")
-        return ()
+# -- dates ------------------------------------------------------------------------------------------------
 
-    def string(self, path: str, node: Marked, where: str, what: str) -> str | None:
-        """A text value; what YAML turned into a boolean, number or date is reported with "quote it"."""
-        if isinstance(node, MarkedScalar):
-            if isinstance(node.value, str):
-                return node.value
-            if node.value is None:
-                self.report(path, node, "wrong-type", f"{where}: no value given; expected {what}")
-                return None
-            self.report(
-                path,
-                node,
-                "quote-it",
-                f"{where}: YAML read {node.text} as {describe(node).split(' (')[0]}; "
-                f'write it in quotes ("{node.text}") if you mean the text',
-            )
-            return None
-        self.report(path, node, "wrong-type", f"{where}: expected {what}, got {describe(node)}")
-        return None
 
-    # -- value checkers, one per type in schema.py -------------------------------------------------
-
-    def text(self, path: str, node: Marked, where: str, rule: TextRule) -> Any:
-        text = self.string(path, node, where, rule.what)
-        if text is None:
-            return INVALID
-        problem = rule.problem(text)
-        if problem is not None:
-            self.report(path, node, rule.code, f"{where}: {problem}")
-            return INVALID
-        return text
-
-    def texts(self, path: str, node: Marked, where: str, rule: ListRule) -> list[Any]:
-        kept = []
-        for index, item in enumerate(self.sequence(path, node, where)):
-            text = self.text(path, item, f"{where}[{index}]", rule.item)
-            if text is not INVALID:
-                kept.append(rule.keep(text, item, path))
-        return kept
-
-    def _integer(self, path: str, node: Marked, where: str) -> Any:
-        if (
-            isinstance(node, MarkedScalar)
-            and isinstance(node.value, int)
-            and not isinstance(node.value, bool)
-        ):
+def _date(walker: Walker, node: Marked, where: str) -> Any:
+    if isinstance(node, MarkedScalar):
+        if isinstance(node.value, dt.date) and not isinstance(node.value, dt.datetime):
             return node.value
-        self.report(path, node, "wrong-type", f"{where}: expected a whole number, got {describe(node)}")
-        return INVALID
+        if isinstance(node.value, str):
+            try:
+                return dt.date.fromisoformat(node.value.strip())
+            except ValueError:
+                pass
+    walker.report(node, codes.INVALID_DATE, f"{where}: expected a date like 2025-01-31, got {describe(node)}")
+    return INVALID
 
-    def _date(self, path: str, node: Marked, where: str) -> Any:
-        if isinstance(node, MarkedScalar):
-            if isinstance(node.value, dt.date) and not isinstance(node.value, dt.datetime):
-                return node.value
-            if isinstance(node.value, str):
-                try:
-                    return dt.date.fromisoformat(node.value.strip())
-                except ValueError:
-                    pass
-        self.report(
-            path, node, "invalid-date", f"{where}: expected a date like 2025-01-31, got {describe(node)}"
-        )
-        return INVALID
 
-    def _moment(self, path: str, node: Marked, where: str) -> Any:
-        value = as_moment(node.value) if isinstance(node, MarkedScalar) else None
-        if isinstance(value, dt.datetime):
-            offset = value.utcoffset()
-            if offset is None or offset:
-                written = node.text if isinstance(node, MarkedScalar) else ""
-                fix = (
-                    f"say the time is UTC by ending it in Z ({written}Z)"
-                    if offset is None
-                    else f"give the time in UTC, ending in Z, not with offset {offset}"
-                )
-                self.report(path, node, "invalid-date", f"{where}: {fix}")
-                return INVALID
-            return value.astimezone(dt.UTC)
-        if isinstance(value, dt.date):
-            return dt.datetime.combine(value, dt.time(), dt.UTC)
-        self.report(
-            path,
-            node,
-            "invalid-date",
-            f"{where}: expected a date (2025-01-31) or a UTC time (2025-01-31T12:00:00Z), "
-            f"got {describe(node)}",
-        )
-        return INVALID
-
-    def _texts(self, path: str, node: Marked, where: str) -> Any:
-        mapping = self.mapping(path, node, where)
-        if mapping is None:
-            return INVALID
-        texts: dict[str, str] = {}
-        for key, value in mapping.entries:
-            here = join(where, key.name)
-            problem = language_problem(key.name)
-            if problem is not None:
-                self.report(path, key, "invalid-language", f"{here}: {problem}")
-                continue
-            text = self.string(path, value, here, "HTML text")
-            if text is None:
-                continue
-            if not text.strip():
-                self.report(path, value, "empty-text", f"{here}: the text is empty")
-                continue
-            for problem in html_problems(text):
-                self.report(path, value, "disallowed-html", f"{here}: {problem}")
-            texts[key.name] = text
-        return texts
-
-    def _placement(self, path: str, node: Marked, where: str) -> Any:
-        choices = ", ".join(
-            [*schema.SIMPLE_PLACEMENTS, *(f"{{{k}: ...}}" for k in schema.TARGETED_PLACEMENTS)]
-        )
-        if isinstance(node, MarkedScalar) and isinstance(node.value, str):
-            if node.value in schema.SIMPLE_PLACEMENTS:
-                return Placement(PlacementKind(node.value))
-            hint = did_you_mean(node.value, [*schema.SIMPLE_PLACEMENTS, *schema.TARGETED_PLACEMENTS])
-            self.report(
-                path,
-                node,
-                "invalid-placement",
-                f"{where}: unknown placement {node.value!r}{hint}; expected {choices}",
+def _moment(walker: Walker, node: Marked, where: str) -> Any:
+    value = as_moment(node.value) if isinstance(node, MarkedScalar) else None
+    if isinstance(value, dt.datetime):
+        offset = value.utcoffset()
+        if offset is None or offset:
+            written = node.text if isinstance(node, MarkedScalar) else ""
+            fix = (
+                f"say the time is UTC by ending it in Z ({written}Z)"
+                if offset is None
+                else f"give the time in UTC, ending in Z, not with offset {offset}"
             )
+            walker.report(node, codes.INVALID_DATE, f"{where}: {fix}")
             return INVALID
-        if isinstance(node, MarkedMapping) and len(node.entries) == 1:
-            key, value = node.entries[0]
-            if key.name in schema.TARGETED_PLACEMENTS:
-                here = join(where, key.name)
-                target = self.string(path, value, here, "an element id or marker name")
-                if target is None:
-                    return INVALID
-                pattern = _ELEMENT_ID if key.name == "element" else SLUG
-                if not pattern.fullmatch(target):
-                    what = (
-                        "an element id" if key.name == "element" else "a marker name (lower-case words and -)"
-                    )
-                    self.report(path, value, "invalid-placement", f"{here}: {target!r} is not {what}")
-                    return INVALID
-                return Placement(PlacementKind(key.name), target)
-        self.report(
-            path, node, "invalid-placement", f"{where}: expected one of {choices}, got {describe(node)}"
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), dt.UTC)
+    walker.report(
+        node,
+        codes.INVALID_DATE,
+        f"{where}: expected a date (2025-01-31) or a UTC time (2025-01-31T12:00:00Z), got {describe(node)}",
+    )
+    return INVALID
+
+
+DATE = ValueType(_date, fixed({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}))
+MOMENT = ValueType(
+    _moment,
+    fixed(
+        {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]00:?00))?$"}
+    ),
+)
+
+
+# -- notice texts -----------------------------------------------------------------------------------------
+
+
+def _texts(walker: Walker, node: Marked, where: str) -> Any:
+    mapping = walker.mapping(node, where)
+    if mapping is None:
+        return INVALID
+    texts: dict[str, str] = {}
+    for key, value in mapping.entries:
+        here = join(where, key.name)
+        problem = language_problem(key.name)
+        if problem is not None:
+            walker.report(key, codes.INVALID_LANGUAGE, f"{here}: {problem}")
+            continue
+        html = walker.string(value, here, "HTML text")
+        if html is None:
+            continue
+        if not html.strip():
+            walker.report(value, codes.EMPTY_TEXT, f"{here}: the text is empty")
+            continue
+        for problem in html_problems(html):
+            walker.report(value, codes.DISALLOWED_HTML, f"{here}: {problem}")
+        texts[key.name] = html
+    return texts
+
+
+HTML_BY_LANGUAGE = ValueType(
+    _texts,
+    fixed(
+        {
+            "type": "object",
+            "propertyNames": _LANGUAGE_SCHEMA,
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "minProperties": 1,
+        }
+    ),
+)
+
+
+# -- placements -------------------------------------------------------------------------------------------
+
+
+def _placement(walker: Walker, node: Marked, where: str) -> Any:
+    choices = ", ".join([*SIMPLE_PLACEMENTS, *(f"{{{k}: ...}}" for k in TARGETED_PLACEMENTS)])
+    if isinstance(node, MarkedScalar) and isinstance(node.value, str):
+        if node.value in SIMPLE_PLACEMENTS:
+            return Placement(PlacementKind(node.value))
+        hint = did_you_mean(node.value, [*SIMPLE_PLACEMENTS, *TARGETED_PLACEMENTS])
+        walker.report(
+            node,
+            codes.INVALID_PLACEMENT,
+            f"{where}: unknown placement {node.value!r}{hint}; expected {choices}",
         )
         return INVALID
+    if isinstance(node, MarkedMapping) and len(node.entries) == 1:
+        key, value = node.entries[0]
+        if key.name in TARGETED_PLACEMENTS:
+            here = join(where, key.name)
+            target = walker.string(value, here, "an element id or marker name")
+            if target is None:
+                return INVALID
+            pattern = _ELEMENT_ID if key.name == PlacementKind.ELEMENT else SLUG
+            if not pattern.fullmatch(target):
+                what = (
+                    "an element id"
+                    if key.name == PlacementKind.ELEMENT
+                    else "a marker name (lower-case words and -)"
+                )
+                walker.report(value, codes.INVALID_PLACEMENT, f"{here}: {target!r} is not {what}")
+                return INVALID
+            return Placement(PlacementKind(key.name), target)
+    walker.report(node, codes.INVALID_PLACEMENT, f"{where}: expected one of {choices}, got {describe(node)}")
+    return INVALID
 
-    def _prefix_languages(self, path: str, node: Marked, where: str) -> Any:
-        mapping = self.mapping(path, node, where, allow_empty=True)
-        if mapping is None:
-            return INVALID
-        rules = []
-        for key, value in mapping.entries:
-            here = f"{where} {key.name!r}"
-            if not key.name.startswith("/"):
-                self.report(path, key, "dead-glob", f"{here}: a path prefix starts with '/' (like '/ru/')")
-                continue
-            language = self.text(path, value, here, LANGUAGE_TAG)
-            if language is not INVALID:
-                prefix = key.name if key.name.endswith("/") else key.name + "/"
-                rules.append(LanguageRule(prefix, language))
-        return rules
+
+PLACEMENT = ValueType(
+    _placement,
+    fixed(
+        {
+            "anyOf": [
+                {"enum": list(SIMPLE_PLACEMENTS)},
+                *(
+                    {
+                        "type": "object",
+                        "properties": {name: {"type": "string"}},
+                        "required": [name],
+                        "additionalProperties": False,
+                    }
+                    for name in TARGETED_PLACEMENTS
+                ),
+            ]
+        }
+    ),
+)
+
+
+# -- page languages ---------------------------------------------------------------------------------------
+
+
+def _prefix_languages(walker: Walker, node: Marked, where: str) -> Any:
+    mapping = walker.mapping(node, where, none_ok=True)
+    if mapping is None:
+        return INVALID
+    rules = []
+    for key, value in mapping.entries:
+        here = f"{where} {key.name!r}"
+        if not key.name.startswith("/"):
+            walker.report(key, codes.DEAD_GLOB, f"{here}: a path prefix starts with '/' (like '/ru/')")
+            continue
+        language = check_text(walker, value, here, LANGUAGE_TAG)
+        if language is not INVALID:
+            prefix = key.name if key.name.endswith("/") else key.name + "/"
+            rules.append(LanguageRule(prefix, language))
+    return rules
+
+
+PREFIX_LANGUAGES = ValueType(
+    _prefix_languages,
+    fixed({"type": "object", "propertyNames": {"pattern": "^/"}, "additionalProperties": _LANGUAGE_SCHEMA}),
+)

@@ -1,7 +1,9 @@
 """One rules file's tree, walked against ``schema.py``: jurisdictions and notices as drafts.
 
 Each file is checked on its own here (keys, types, dates, duplicate names); what needs every file
-at once (references, cycles, unused definitions) is ``crossref.py``'s job.
+at once (references, cycles, unused definitions) is ``crossref.py``'s job. The walker checks every
+key and value against the tables; this module turns the walked sections into the model's values
+and adds the checks that tie several keys together (a window's order, the default text).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from geonotice.rules import schema
+from geonotice.rules import codes, schema
 from geonotice.rules.model import (
     LanguageRule,
     Notice,
@@ -20,10 +22,11 @@ from geonotice.rules.model import (
     Window,
 )
 from geonotice.rules.moments import format_moment
-from geonotice.rules.problems import Problem
 from geonotice.rules.shapes import Ref, slug_problem
-from geonotice.rules.values import INVALID, Section, ValueChecker
-from geonotice.rules.yamlsafe import Marked, MarkedKey, MarkedMapping, MarkedScalar, MarkedSequence, describe
+from geonotice.rules.vocabulary import VERSION
+from geonotice.yamlcheck import INVALID, Section, Walker
+from geonotice.yamlcheck.loader import Marked, MarkedKey, MarkedMapping, MarkedScalar, MarkedSequence
+from geonotice.yamlcheck.problems import START, Positioned, Problem, ProblemCode
 
 _REVIEW_PERIOD = dt.timedelta(days=365)
 _DEFAULT_PAGES = PageMatch()
@@ -49,46 +52,46 @@ class NoticeDraft:
     applies_to: list[Ref]
 
 
-class FileChecker(ValueChecker):
+class FileChecker:
     """Walks rules files one at a time, collecting drafts and problems."""
 
     def __init__(self, now: dt.datetime) -> None:
-        super().__init__()
         self.now = now
+        self.problems: list[Problem] = []
         self.jurisdictions: dict[str, JurisdictionDraft] = {}
         self.notices: dict[str, NoticeDraft] = {}
         self.readers: dict[str, list[Ref]] = {}
         self.page_languages: list[LanguageRule] = []
         self.setting_sources: dict[str, tuple[str, int]] = {}  # key -> (path, line) where given
 
+    def report(self, path: str, at: Positioned, code: ProblemCode, message: str) -> None:
+        self.problems.append(Problem.at(path, at, code, message))
+
     def check_file(self, path: str, root: Marked | None) -> None:
         if root is None:
-            self.problems.append(Problem(path, 1, 1, "warning", "the file is empty", "empty-file"))
+            self.report(path, START, codes.EMPTY_FILE, "the file is empty")
             return
-        if not isinstance(root, MarkedMapping):
-            self.report(
-                path,
-                root,
-                "wrong-type",
-                f"a rules file is a mapping (version:, notices: ...), not {describe(root)}",
-            )
+        walker = Walker(path, self.problems)
+        mapping = walker.root(root, "a rules file is a mapping (version:, notices: ...)")
+        if mapping is None:
             return
-        top = self.section(path, root, schema.FILE_FIELDS, "")
-        if "version" not in top.values:
-            return  # reported as missing; without a version the rest may be another format
-        version_node = root.get("version")
-        if top.values["version"] is not INVALID and top.values["version"] != schema.VERSION and version_node:
-            self.report(
-                path,
-                version_node,
-                "version",
-                f"this is rules format version {schema.VERSION}; version {top.values['version']} is unknown",
-            )
+        version = mapping.get("version")
+        if version is None or _other_version(version):
+            # Without version 1 the rest may be another format: say which keys are unknown, no more.
+            walker.keys(mapping, schema.FILE_FIELDS, "")
+            if isinstance(version, MarkedScalar):
+                self.report(
+                    path,
+                    version,
+                    codes.VERSION,
+                    f"this is rules format version {VERSION}; version {version.value} is unknown",
+                )
             return
-        for key, sub in top.get("jurisdictions", []):
-            self.add_jurisdiction(path, key, sub)
-        for sub in top.get("notices", []):
-            self.add_notice(path, sub)
+        top = walker.section(mapping, schema.FILE_FIELDS, "")
+        for key, jurisdiction in top.get("jurisdictions", []):
+            self.add_jurisdiction(path, key, jurisdiction)
+        for notice in top.get("notices", []):
+            self.add_notice(path, notice)
         # Settings for the whole rules version may be given once, in any one file.
         for key in ("readers", "page languages"):
             value = top.get(key)
@@ -96,9 +99,9 @@ class FileChecker(ValueChecker):
                 continue
             first = self.setting_sources.get(key)
             if first is not None:
-                self.duplicate_setting(path, root, key, first)
+                self.duplicate_setting(path, mapping, key, first)
                 continue
-            self.setting_sources[key] = (path, root.key(key).line)  # type: ignore[union-attr]
+            self.setting_sources[key] = (path, mapping.key(key).line)  # type: ignore[union-attr]
             if key == "readers":
                 self.readers = {which: value.get(which, []) for which in ("unknown", "anonymous")}
             else:
@@ -107,18 +110,17 @@ class FileChecker(ValueChecker):
     def duplicate_setting(self, path: str, root: MarkedMapping, key: str, first: tuple[str, int]) -> None:
         node = root.key(key)
         assert node is not None  # the key was just read from this mapping
-        self.report(path, node, "duplicate-setting", f"{key!r} is already given in {first[0]}:{first[1]}")
+        message = f"{key!r} is already given in {first[0]}:{first[1]}"
+        self.report(path, node, codes.DUPLICATE_SETTING, message)
 
-    def add_jurisdiction(self, path: str, key: MarkedKey, node: MarkedMapping) -> None:
-        where = f"jurisdiction {key.name!r}"
+    def add_jurisdiction(self, path: str, key: MarkedKey, section: Section) -> None:
+        where, node = section.where, section.node
         if slug_problem(key.name) is not None:
-            self.report(path, key, "invalid-name", f"{where}: {slug_problem(key.name)}")
-        section = self.section(path, node, schema.JURISDICTION_FIELDS, where)
+            self.report(path, key, codes.INVALID_NAME, f"{where}: {slug_problem(key.name)}")
         first = self.jurisdictions.get(key.name)
         if first is not None:
-            self.report(
-                path, key, "duplicate-id", f"{where} is already defined at {first.path}:{first.key.line}"
-            )
+            message = f"{where} is already defined at {first.path}:{first.key.line}"
+            self.report(path, key, codes.DUPLICATE_ID, message)
             return
         regions, includes, excludes = (
             section.get("regions", []),
@@ -126,18 +128,13 @@ class FileChecker(ValueChecker):
             section.get("except", []),
         )
         if _blank(node.get("regions")) and _blank(node.get("includes")):
-            self.report(path, key, "empty-jurisdiction", f"{where}: give its regions (or includes)")
+            self.report(path, key, codes.EMPTY_JURISDICTION, f"{where}: give its regions (or includes)")
         self.jurisdictions[key.name] = JurisdictionDraft(
             key.name, path, key, section, regions, includes, excludes
         )
 
-    def add_notice(self, path: str, node: MarkedMapping) -> None:
-        id_node = node.get("id")
-        given_id = (
-            id_node.value if isinstance(id_node, MarkedScalar) and isinstance(id_node.value, str) else None
-        )
-        where = f"notice {given_id!r}" if given_id else f"notice at line {node.line}"
-        section = self.section(path, node, schema.NOTICE_FIELDS, where)
+    def add_notice(self, path: str, section: Section) -> None:
+        where, node = section.where, section.node
         notice_id = section.get("id")
         texts = section.get("text", {})
         language = section.get("default language")
@@ -148,7 +145,7 @@ class FileChecker(ValueChecker):
             self.report(
                 path,
                 text_node,
-                "missing-default-text",
+                codes.MISSING_DEFAULT_TEXT,
                 f"{where}: text: no text in the default language {language!r} (texts given: {have})",
             )
         window = Window(section.get("from"), section.get("until"))
@@ -158,52 +155,38 @@ class FileChecker(ValueChecker):
             self.report(
                 path,
                 until,
-                "window-order",
+                codes.WINDOW_ORDER,
                 f"{where}: until {format_moment(window.end)} is not after "
                 f"from {format_moment(window.start)}: it would never be shown",
             )
         elif window.end is not None and window.end <= self.now:
             until = node.get("until")
             assert until is not None
-            self.report(
-                path,
-                until,
-                "expired",
-                f"{where}: expired on {format_moment(window.end)}; it is no longer shown",
-                "warning",
-            )
+            message = f"{where}: expired on {format_moment(window.end)}; it is no longer shown"
+            self.report(path, until, codes.EXPIRED, message)
         reviewed = section.get("last reviewed")
         if reviewed is not None:
             at = node.get("last reviewed")
             assert at is not None
             today = self.now.date()
             if reviewed > today:
-                self.report(
-                    path,
-                    at,
-                    "not-yet-reviewed",
-                    f"{where}: last reviewed {reviewed} is in the future",
-                    "warning",
-                )
+                message = f"{where}: last reviewed {reviewed} is in the future"
+                self.report(path, at, codes.NOT_YET_REVIEWED, message)
             elif today - reviewed > _REVIEW_PERIOD:
                 self.report(
                     path,
                     at,
-                    "review-overdue",
+                    codes.REVIEW_OVERDUE,
                     f"{where}: last reviewed on {reviewed}, more than a year ago: have a lawyer review it",
-                    "warning",
                 )
         if notice_id is None:
             return
         first = self.notices.get(notice_id)
         if first is not None:
+            id_node = node.get("id")
             assert id_node is not None
-            self.report(
-                path,
-                id_node,
-                "duplicate-id",
-                f"notice id {notice_id!r} is already used at {first.notice.source}",
-            )
+            message = f"notice id {notice_id!r} is already used at {first.notice.source}"
+            self.report(path, id_node, codes.DUPLICATE_ID, message)
             return
         pages_section: Section | None = section.get("pages")
         pages = PageMatch()
@@ -234,6 +217,13 @@ class FileChecker(ValueChecker):
             source=f"{path}:{node.line}",
         )
         self.notices[notice_id] = NoticeDraft(notice, path, section, applies_to)
+
+
+def _other_version(node: Marked) -> bool:
+    """Whether ``node`` is a whole number other than this format's version."""
+    if not isinstance(node, MarkedScalar) or isinstance(node.value, bool):
+        return False
+    return isinstance(node.value, int) and node.value != VERSION
 
 
 def _blank(node: Marked | None) -> bool:

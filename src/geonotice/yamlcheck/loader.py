@@ -10,41 +10,42 @@ What ``yaml.safe_load`` quietly accepts is refused here, as problems rather than
 - files over a size limit, nesting deeper than a limit, more than one document, invalid UTF-8.
 
 Scalars are still resolved the YAML 1.1 way (``NO`` is ``false``, ``2024-01-01`` a date), because
-the validator must *see* that happen to tell the author to quote the value (yamllint's ``truthy``).
+the walker must *see* that happen to tell the author to quote the value (yamllint's ``truthy``).
+
+Each refusal names its code from ``codes.py``. A new refusal (or a plainer wording of a PyYAML
+syntax error) is a branch here plus, for a new kind, a code there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
-from geonotice.rules.problems import Problem
+from geonotice.yamlcheck import codes
+from geonotice.yamlcheck.problems import START, Place, Positioned, Problem, ProblemCode
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Marked",
+    "MarkedKey",
+    "MarkedMapping",
+    "MarkedScalar",
+    "MarkedSequence",
+    "Positioned",
+    "ScalarValue",
+    "describe",
+    "load_marked",
+    "to_plain",
+]
 
 MAX_BYTES = 1_000_000  # a rules file is a few kilobytes; a megabyte is a mistake or an attack
 MAX_DEPTH = 32  # the format nests four deep; PyYAML recurses per level
 
 ScalarValue = str | int | float | bool | None | dt.date | dt.datetime
-
-_SHORT_TAGS = {
-    "tag:yaml.org,2002:str": "string",
-    "tag:yaml.org,2002:int": "integer",
-    "tag:yaml.org,2002:float": "number",
-    "tag:yaml.org,2002:bool": "boolean",
-    "tag:yaml.org,2002:null": "null",
-    "tag:yaml.org,2002:timestamp": "date",
-}
-
-
-class Positioned(Protocol):
-    """Anything with a 1-based place in a file: marked nodes and keys, so problems can point there."""
-
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ def to_plain(node: Marked | None) -> Any:
 
 
 class _Refused(Exception):
-    def __init__(self, mark: yaml.Mark, code: str, message: str) -> None:
+    def __init__(self, mark: yaml.Mark, code: ProblemCode, message: str) -> None:
         super().__init__(message)
         self.mark = mark
         self.code = code
@@ -158,7 +159,7 @@ class _Loader(yaml.SafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.refusals: list[tuple[yaml.Mark, str, str]] = []
+        self.refusals: list[tuple[yaml.Mark, ProblemCode, str]] = []
         self._depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
@@ -167,22 +168,24 @@ class _Loader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             untyped.get_event()
             self._refuse(
-                event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed: write the value out"
+                event, codes.YAML_ALIAS, f"aliases (*{event.anchor}) are not allowed: write the value out"
             )
             start: Any = event.start_mark
             return yaml.ScalarNode("tag:yaml.org,2002:null", "", start, start)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            self._refuse(event, "yaml-alias", f"anchors (&{anchor}) are not allowed: write each value out")
+            self._refuse(
+                event, codes.YAML_ALIAS, f"anchors (&{anchor}) are not allowed: write each value out"
+            )
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = (
                 "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
             )
-            self._refuse(event, "yaml-tag", f"tags ({shown}) are not allowed: quote the value instead")
+            self._refuse(event, codes.YAML_TAG, f"tags ({shown}) are not allowed: quote the value instead")
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(event.start_mark, "too-deep", f"nested more than {MAX_DEPTH} levels deep")
+            raise _Refused(event.start_mark, codes.TOO_DEEP, f"nested more than {MAX_DEPTH} levels deep")
         try:
             node = super().compose_node(parent, index)
         finally:
@@ -197,19 +200,17 @@ class _Loader(yaml.SafeLoader):
                 node.tag = "tag:yaml.org,2002:map"
         return node
 
-    def _refuse(self, event: Any, code: str, message: str) -> None:
+    def _refuse(self, event: Any, code: ProblemCode, message: str) -> None:
         self.refusals.append((event.start_mark, code, message))
 
 
-def _problem(path: str, mark: yaml.Mark | None, code: str, message: str) -> Problem:
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return Problem(path, line, column, "error", message, code)
+def _place(mark: yaml.Mark | None) -> Place:
+    return START if mark is None else Place(mark.line + 1, mark.column + 1)
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
+def _offset_place(text: str, offset: int) -> Place:
     before = text[:offset]
-    line = before.count("\n") + 1
-    return line, offset - (before.rfind("\n") + 1) + 1
+    return Place(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
 def load_marked(
@@ -223,41 +224,40 @@ def load_marked(
     """
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
-        return None, [
-            Problem(path, 1, 1, "error", f"file is {size} bytes, over the limit of {max_bytes}", "too-large")
-        ]
+        message = f"file is {size} bytes, over the limit of {max_bytes}"
+        return None, [Problem.at(path, START, codes.TOO_LARGE, message)]
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            return None, [Problem(path, line, column, "error", "file is not valid UTF-8 text", "syntax")]
+            return None, [Problem(path, line, column, "file is not valid UTF-8 text", codes.SYNTAX)]
     else:
         text = data
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
         root = loader.get_single_node()
-        problems = [_problem(path, mark, code, message) for mark, code, message in loader.refusals]
+        problems = [Problem.at(path, _place(mark), code, message) for mark, code, message in loader.refusals]
         if root is None:
             return None, problems
         marked = _convert(loader, root, path, problems)
     except _Refused as refused:
-        return None, [_problem(path, refused.mark, refused.code, refused.message)]
+        return None, [Problem.at(path, _place(refused.mark), refused.code, refused.message)]
     except yaml.reader.ReaderError as error:
-        line, column = _position(text, error.position)
-        return None, [Problem(path, line, column, "error", f"syntax error: {error.reason}", "syntax")]
+        at = _offset_place(text, error.position)
+        return None, [Problem.at(path, at, codes.SYNTAX, f"syntax error: {error.reason}")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
         if error.context and message.startswith("but "):
             message = f"{error.context}, {message}"  # "expected a single document..., but found another"
-        return None, [_problem(path, mark, "syntax", f"syntax error: {message}")]
+        return None, [Problem.at(path, _place(mark), codes.SYNTAX, f"syntax error: {message}")]
     except yaml.YAMLError as error:
-        return None, [Problem(path, 1, 1, "error", f"syntax error: {error}", "syntax")]
+        return None, [Problem.at(path, START, codes.SYNTAX, f"syntax error: {error}")]
     except RecursionError:
-        return None, [Problem(path, 1, 1, "error", "nested too deeply", "too-deep")]
+        return None, [Problem.at(path, START, codes.TOO_DEEP, "nested too deeply")]
     finally:
         if loader is not None:
             loader.dispose()
@@ -265,39 +265,37 @@ def load_marked(
 
 
 def _convert(loader: _Loader, node: yaml.Node, path: str, problems: list[Problem]) -> Marked:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    at = _place(node.start_mark)
     if isinstance(node, yaml.ScalarNode):
         try:
             value = loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError) as error:
             # e.g. 2024-13-45 has the shape of a date, so YAML tries and fails to make one
-            problems.append(
-                Problem(
-                    path, line, column, "error", f"invalid value {node.value!r}: {error}", "invalid-value"
-                )
-            )
+            message = f"invalid value {node.value!r}: {error}"
+            problems.append(Problem.at(path, at, codes.INVALID_VALUE, message))
             value = node.value
-        return MarkedScalar(value, node.value, node.style in ("'", '"'), line, column)
+        return MarkedScalar(value, node.value, node.style in ("'", '"'), at.line, at.column)
     if isinstance(node, yaml.SequenceNode):
         return MarkedSequence(
-            tuple(_convert(loader, item, path, problems) for item in node.value), line, column
+            tuple(_convert(loader, item, path, problems) for item in node.value), at.line, at.column
         )
     entries: list[tuple[MarkedKey, Marked]] = []
     seen: dict[str, MarkedKey] = {}
     for key_node, value_node in node.value:
-        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-        refusal: tuple[str, str] | None = None
+        key_at = _place(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
-            refusal = ("keys must be plain text, not lists or mappings", "syntax")
-        elif (first := seen.get(key_node.value)) is not None:
+            problems.append(
+                Problem.at(path, key_at, codes.SYNTAX, "keys must be plain text, not lists or mappings")
+            )
+            continue
+        first = seen.get(key_node.value)
+        if first is not None:
             message = (
                 f"duplicate key {key_node.value!r} (first given on line {first.line}); only one can count"
             )
-            refusal = (message, "duplicate-key")
-        if refusal is not None:
-            problems.append(Problem(path, key_line, key_column, "error", *refusal))
+            problems.append(Problem.at(path, key_at, codes.DUPLICATE_KEY, message))
             continue
-        key = MarkedKey(key_node.value, key_line, key_column)
+        key = MarkedKey(key_node.value, key_at.line, key_at.column)
         seen[key.name] = key
         entries.append((key, _convert(loader, value_node, path, problems)))
-    return MarkedMapping(tuple(entries), line, column)
+    return MarkedMapping(tuple(entries), at.line, at.column)
