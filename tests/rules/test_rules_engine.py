@@ -11,11 +11,12 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rules_harness import run_check
 
 from geonotice.region import ANONYMOUS, UNKNOWN, Region, region_from_code
 from geonotice.rules import Engine, Ruleset
 from geonotice.rules import engine as engine_module
+from geonotice.rules.explain import Aspect
+from geonotice.rules.model import Jurisdiction, LanguageRule, Notice, PageMatch, Window
 
 RULES = """\
 version: 1
@@ -226,13 +227,16 @@ def test_a_language_given_by_the_caller_wins(engine: Engine) -> None:
     assert decision.texts()[0].language == "uk"
 
 
-def test_covers_tells_pages_some_notice_could_apply_to(engine: Engine) -> None:
-    assert engine.covers("/a/x") and engine.covers("/ru/a/x")
-    # The europe notice covers every path, on its hosts only.
-    assert not Engine(
-        Ruleset(jurisdictions={}, notices=tuple(n for n in engine.ruleset.notices if n.id == "occupied"))
-    ).covers("/static/app.js")
-    assert engine.covers("/anything", host="news.example")
+def test_covered_media_types_tell_pages_some_notice_could_apply_to(engine: Engine) -> None:
+    assert engine.covered_media_types("/a/x") == {"text/html"}
+    assert engine.covered_media_types("/ru/a/x") == {"text/html"}
+    # The europe notice covers every path, on its hosts only, for JSON only.
+    assert engine.covered_media_types("/anything", host="other.example") == {"text/html"}
+    assert engine.covered_media_types("/anything", host="news.example") == {"text/html", "application/json"}
+    only_occupied = Ruleset(
+        jurisdictions={}, notices=tuple(n for n in engine.ruleset.notices if n.id == "occupied")
+    )
+    assert Engine(only_occupied).covered_media_types("/static/app.js") == frozenset()
 
 
 def test_caches_are_bounded(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -257,29 +261,154 @@ def test_explain_gives_the_reasons(engine: Engine) -> None:
     assert window.ok and "from 2025-01-01" in window.detail and "until 2025-07-01T12:00:00Z" in window.detail
 
 
-REGIONS = st.sampled_from(
+## explain agrees with evaluate, over random rules
+
+
+# Few codes, so that random jurisdictions and readers meet often, excepts included.
+COUNTRIES = ["UA", "RU", "DE"]
+SUBDIVISIONS = ["UA-43", "UA-30", "RU-MOW"]
+CODES = st.sampled_from(COUNTRIES + SUBDIVISIONS)
+PATH_GLOBS = ["/**", "/a/**", "/??/a/**", "/a/*/*.html", "/{en,ru}/a/**", "/a/live/**", "/news/*", "/a"]
+HOST_PATTERNS = ["news.example", "*.news.example", "other.example"]
+TEXTS = {"en": "<p>en</p>", "ru": "<p>ru</p>", "pt-BR": "<p>pt</p>"}
+MOMENTS = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2027, 1, 1))
+AWARE_MOMENTS = MOMENTS.map(lambda moment: moment.replace(tzinfo=dt.UTC))
+
+
+@st.composite
+def rulesets(draw: st.DrawFn) -> Ruleset:
+    """Rules as validation would pass them: jurisdictions including earlier ones only (no
+    cycles), notices on a few shared page patterns, some with windows, readers lists and page
+    languages."""
+    jurisdictions: dict[str, Jurisdiction] = {}
+    for number in range(draw(st.integers(1, 5))):
+        name, earlier = f"j{number}", list(jurisdictions)
+        includes = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True)) if earlier else []
+        jurisdictions[name] = Jurisdiction(
+            name,
+            regions=tuple(draw(st.lists(CODES, max_size=3, unique=True))),
+            includes=tuple(includes),
+            excludes=tuple(draw(st.lists(CODES, max_size=2, unique=True))),
+        )
+    notices = []
+    for number in range(draw(st.integers(0, 6))):
+        start, end = sorted(draw(st.lists(AWARE_MOMENTS, min_size=2, max_size=2)))
+        window = draw(st.sampled_from([Window(), Window(start=start), Window(end=end), Window(start, end)]))
+        notices.append(
+            Notice(
+                id=f"n{number}",
+                jurisdictions=tuple(
+                    draw(st.lists(st.sampled_from(list(jurisdictions)), max_size=2, unique=True))
+                ),
+                texts=TEXTS,
+                default_language="en",
+                pages=PageMatch(
+                    paths=tuple(
+                        draw(st.lists(st.sampled_from(PATH_GLOBS), min_size=1, max_size=2, unique=True))
+                    ),
+                    exclude_paths=tuple(draw(st.lists(st.sampled_from(PATH_GLOBS), max_size=1))),
+                    hosts=tuple(draw(st.lists(st.sampled_from(HOST_PATTERNS), max_size=2, unique=True))),
+                    content_types=tuple(
+                        draw(
+                            st.sampled_from(
+                                [["text/html"], ["application/json"], ["text/html", "application/json"]]
+                            )
+                        )
+                    ),
+                ),
+                window=window,
+                priority=draw(st.integers(0, 3)),
+            )
+        )
+    ids = [n.id for n in notices]
+    some_ids = st.lists(st.sampled_from(ids), max_size=2, unique=True) if ids else st.just([])
+    languages = st.lists(
+        st.sampled_from([LanguageRule("/ru/", "ru"), LanguageRule("/en/", "en"), LanguageRule("/", "pt-BR")]),
+        max_size=2,
+        unique=True,
+    )
+    return Ruleset(
+        jurisdictions,
+        tuple(notices),
+        unknown_readers=tuple(draw(some_ids)),
+        anonymous_readers=tuple(draw(some_ids)),
+        page_languages=tuple(sorted(draw(languages), key=lambda rule: -len(rule.prefix))),
+    )
+
+
+@st.composite
+def readers(draw: st.DrawFn, ruleset: Ruleset) -> Region:
+    """Unknown and anonymous readers, and readers in the codes the rules name (or others)."""
+    named = sorted({code for j in ruleset.jurisdictions.values() for code in (*j.regions, *j.excludes)})
+    code = draw(st.sampled_from(named + COUNTRIES + SUBDIVISIONS))
+    country = code.partition("-")[0]
+    if "-" in code:
+        subdivisions: tuple[str, ...] = (code,)
+    else:
+        inside = [s for s in SUBDIVISIONS if s.startswith(country + "-")]
+        subdivisions = tuple(draw(st.lists(st.sampled_from(inside), max_size=1))) if inside else ()
+    known = Region(country, subdivisions)
+    return draw(
+        st.sampled_from([known, known, known, Region(country, subdivisions, True), UNKNOWN, ANONYMOUS])
+    )
+
+
+PATHS = st.one_of(
+    st.sampled_from(
+        ["/", "/a", "/a/", "/a/x", "/a/x/1.html", "/ru/a/x", "/en/a/live/x", "/a/live/x", "/news/today"]
+    ),
+    st.lists(st.sampled_from(["a", "ru", "live", "x", "1.html", "news", ""]), max_size=4).map(
+        lambda parts: "/" + "/".join(parts)
+    ),
+)
+HOSTS = st.sampled_from(
     [
-        UNKNOWN,
-        ANONYMOUS,
-        *(region_from_code(c) for c in ["UA", "UA-30", "UA-43", "UA-40", "RU", "RU-MOW", "DE-BE", "FR"]),
+        None,
+        "news.example",
+        "NEWS.example:8443",
+        "a.news.example",
+        "news.example.",
+        "other.example",
+        "[::1]:80",
     ]
 )
-PATHS = st.sampled_from(["/", "/a/x", "/ru/a/x", "/a/live/x", "/uk/a/live", "/static/x.css"])
-HOSTS = st.sampled_from([None, "news.example", "a.news.example", "other.example"])
-MOMENTS = st.datetimes(
-    min_value=dt.datetime(2024, 6, 1), max_value=dt.datetime(2026, 1, 1), timezones=st.just(dt.UTC)
+TIMES = st.one_of(
+    AWARE_MOMENTS,
+    MOMENTS,  # naive: taken as UTC
+    MOMENTS.map(lambda moment: moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=3)))),
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(region=REGIONS, path=PATHS, host=HOSTS, at=MOMENTS)
-def test_explain_agrees_with_evaluate(region: Region, path: str, host: str | None, at: dt.datetime) -> None:
-    ruleset, _ = run_check(RULES)
-    assert ruleset is not None
-    engine = _ENGINES.setdefault("engine", Engine(ruleset))
-    decided = engine.evaluate(region, path, host, at).notices
-    assert engine.explain(region, path, host, at).applied == decided
-    assert not decided or engine.covers(path, host)
+@settings(max_examples=400, deadline=None)
+@given(ruleset=rulesets(), data=st.data(), path=PATHS, host=HOSTS, at=TIMES)
+def test_explain_agrees_with_evaluate(
+    ruleset: Ruleset, data: st.DataObject, path: str, host: str | None, at: dt.datetime
+) -> None:
+    region = data.draw(readers(ruleset), label="region")
+    engine = Engine(ruleset)
+    explanation = engine.explain(region, path, host, at)
+    for _ in range(2):  # the second time from the engine's caches
+        decision = engine.evaluate(region, path, host, at)
+        assert explanation.applied == decision.notices
+        assert explanation.page_language == decision.page_language
+    for item in explanation.notices:
+        failed = {reason.aspect for reason in item.reasons if not reason.ok}
+        # A notice that does not apply says why; one that applies has no failed reason, but for an
+        # anonymous reader with a country, who gets it through a jurisdiction.
+        assert failed if not item.applies else failed <= {Aspect.READERS}
+    assert [item.notice for item in explanation.notices] == list(engine.notices)
+    # A page some notice could apply to is one the cache headers cover.
+    covered = engine.covered_media_types(path, host)
+    assert all(set(n.pages.content_types) <= covered for n in decision.notices)
 
 
-_ENGINES: dict[str, Engine] = {}
+def test_explain_agrees_with_evaluate_on_the_example_rules(engine: Engine) -> None:
+    for region in (
+        UNKNOWN,
+        ANONYMOUS,
+        *(region_from_code(c) for c in ["UA", "UA-30", "UA-43", "RU-MOW", "DE-BE", "FR"]),
+    ):
+        for path in ("/", "/a/x", "/ru/a/x", "/a/live/x", "/uk/a/live"):
+            for host in (None, "news.example", "a.news.example"):
+                decided = engine.evaluate(region, path, host, IN_FORCE).notices
+                assert engine.explain(region, path, host, IN_FORCE).applied == decided

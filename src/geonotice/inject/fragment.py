@@ -1,4 +1,4 @@
-"""The notice markup inserted into pages, and the reader's language preferences.
+"""The notice markup inserted into pages, and the reader's ``Accept-Language`` preferences.
 
 Each notice becomes one ``<aside class="geonotice-notice" data-notice-id="ID" lang="LL" role="note">``
 (plus ``dir="rtl"`` for right-to-left languages) around its text. There is no inline script or
@@ -20,10 +20,11 @@ from collections.abc import Sequence
 
 import nh3
 
+from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
 from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
 
-__all__ = ["RTL_LANGUAGES", "notice_language", "notice_text", "parse_accept_language", "render_notices"]
+__all__ = ["RTL_LANGUAGES", "notice_text", "parse_accept_language", "render_notices"]
 
 # Primary language subtags written right to left (CLDR character order "right-to-left").
 RTL_LANGUAGES = frozenset(
@@ -86,26 +87,14 @@ def _aside(notice_id: str, language: str, text: str) -> bytes:
     ).encode()
 
 
-def notice_language(notice: Notice, languages: Sequence[str]) -> str:
-    """The language ``notice`` is shown in for these preferences (best first), if it has text in it."""
-    language = notice.language_for(languages)
-    if language in notice.texts:
-        return language
-    return next(iter(notice.texts), language)
-
-
 def notice_text(notice: Notice, language: str) -> str:
     """The sanitized HTML text of ``notice`` in ``language`` (as ``notice_language`` chose it)."""
     return _clean(notice.texts.get(language, ""))
 
 
 def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes:
-    """The markup of ``notices``, in order, each in the first of ``languages`` it has text in.
-
-    ``languages`` are preferences, best first: the page's ``<html lang>``, the language the rules
-    give the page's path, then the reader's ``Accept-Language``. A notice with none of them uses
-    its default language.
-    """
+    """The markup of ``notices``, in order, each in the language ``notice_language`` chooses
+    for ``languages`` (preferences best first, as ``language_preferences`` orders them)."""
     parts = []
     for notice in notices:
         language = notice_language(notice, languages)

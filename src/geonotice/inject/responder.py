@@ -16,7 +16,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geonotice.inject.encoding import Decoder, Encoder, decoder_for, encoder_for, supported
-from geonotice.inject.fragment import notice_language, notice_text, render_notices
+from geonotice.inject.fragment import notice_text, render_notices
 from geonotice.inject.headers import (
     CachePolicy,
     apply_cache_policy,
@@ -28,6 +28,7 @@ from geonotice.inject.headers import (
 )
 from geonotice.inject.metrics import METRICS, InjectMetrics, PlacementMiss, logger
 from geonotice.inject.scanner import PageRewriter
+from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Decision, Notice, Placement
 
 __all__ = ["CacheHeadersResponder", "NoticeResponder"]

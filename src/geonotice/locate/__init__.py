@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from geonotice.locate.cdn import PRESETS, GeoHeaders
 from geonotice.locate.geoip import GeoIPDatabase, is_local_address
-from geonotice.locate.locator import Location, Locator
+from geonotice.locate.location import Location, Source
+from geonotice.locate.locator import Locator
 from geonotice.locate.proxies import TrustedProxies
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "GeoIPDatabase",
     "Location",
     "Locator",
+    "Source",
     "TrustedProxies",
     "is_local_address",
 ]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from geonotice.errors import ConfigError
 from geonotice.region import ANONYMOUS, Region, subdivision_code
@@ -97,16 +99,28 @@ def geo_headers_from(value: str | GeoHeaders) -> GeoHeaders:
     )
 
 
+class HeaderAnswer(NamedTuple):
+    """What a pair of geo header values says: the region, or ``None`` when they give no answer
+    (the database, if any, decides then), and why, in words."""
+
+    region: Region | None
+    detail: str
+
+
 class HeaderReader:
-    """Turns the header values into a region, with a bounded cache per pair of values (the same
-    few hundred pairs come back all day, and normalizing them is the costly part)."""
+    """Turns the geo header lines of a request into a region, with a bounded cache per pair of
+    values (the same few hundred pairs come back all day, and normalizing them is the costly part)."""
 
     def __init__(self, headers: GeoHeaders) -> None:
         self.headers = headers
-        self._cache: dict[tuple[bytes | None, bytes | None], tuple[Region | None, str]] = {}
+        self._cache: dict[tuple[bytes | None, bytes | None], HeaderAnswer] = {}
 
-    def region(self, country: bytes | None, region: bytes | None) -> tuple[Region | None, str]:
-        """The region the values give, or ``None`` when they give no answer; plus why."""
+    def read(self, lines: Mapping[bytes, Sequence[bytes]]) -> HeaderAnswer:
+        """What the request's geo headers say; ``lines`` holds every line of each header, by
+        lower-case name. A header sent twice with different values counts as absent."""
+        headers = self.headers
+        country = _single(lines, headers.country_key)
+        region = _single(lines, headers.region_key) if headers.region_key else None
         key = (country, region)
         found = self._cache.get(key)
         if found is None:
@@ -116,26 +130,37 @@ class HeaderReader:
             self._cache[key] = found
         return found
 
-    def _read(self, country_raw: bytes | None, region_raw: bytes | None) -> tuple[Region | None, str]:
+    def _read(self, country_raw: bytes | None, region_raw: bytes | None) -> HeaderAnswer:
         name = self.headers.country
         if country_raw is None:
-            return None, f"no {name} header"
+            return HeaderAnswer(None, f"no {name} header")
         country = country_raw.decode("latin-1").strip().upper()
         if country in self.headers.anonymous_values:
-            return ANONYMOUS, f"{name}: {country} (anonymity network)"
+            return HeaderAnswer(ANONYMOUS, f"{name}: {country} (anonymity network)")
         if country in UNKNOWN_COUNTRY_VALUES:
-            return None, f"{name}: {country or 'empty'} (provider does not know)"
+            return HeaderAnswer(None, f"{name}: {country or 'empty'} (provider does not know)")
         if not _COUNTRY.fullmatch(country):
             logger.debug("%s ignored: %r is not a country code", name, country)
-            return None, f"{name}: {country!r} is not a country code"
+            return HeaderAnswer(None, f"{name}: {country!r} is not a country code")
         detail = f"{name}: {country}"
         if region_raw is None or self.headers.region is None:
-            return Region(country), detail
+            return HeaderAnswer(Region(country), detail)
         raw = region_raw.decode("latin-1").strip()
         code = subdivision_code(country, raw) if raw else None
         if code is None:
             if raw:
                 logger.debug("%s ignored: %r is not a subdivision code", self.headers.region, raw)
-                return Region(country), f"{detail}; {self.headers.region}: {raw!r} ignored"
-            return Region(country), detail
-        return Region(country, (code,)), f"{detail}; {self.headers.region}: {raw}"
+                return HeaderAnswer(Region(country), f"{detail}; {self.headers.region}: {raw!r} ignored")
+            return HeaderAnswer(Region(country), detail)
+        return HeaderAnswer(Region(country, (code,)), f"{detail}; {self.headers.region}: {raw}")
+
+
+def _single(lines: Mapping[bytes, Sequence[bytes]], key: bytes) -> bytes | None:
+    found = lines.get(key)
+    if not found:
+        return None
+    if len(found) > 1 and len(set(found)) > 1:
+        # Two different countries: one of them was not written by the CDN. Believe neither.
+        logger.debug("%s sent %d times with different values; ignored", key.decode("latin-1"), len(found))
+        return None
+    return found[0]

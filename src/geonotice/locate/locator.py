@@ -15,15 +15,17 @@ Which source wins (documented in docs/locating.md):
 Only one forwarding header is read, the one the operator's proxies write (``forwarded_header``,
 ``X-Forwarded-For`` by default): a proxy passes a header of the *other* kind through untouched,
 so reading both, whichever wins, would let a reader write their own address.
+
+``Locator.explain`` tells the same in words. Its body is a twin kept in ``explain.py``, which
+reads the settings parsed here, so that ``locate`` carries nothing but the decision; a property
+test proves the two agree.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from starlette.types import Scope
 
@@ -31,33 +33,25 @@ from geonotice._watch import FileWatcher, Watched, file_signature
 from geonotice.errors import ConfigError, GeoIPDatabaseError
 from geonotice.locate.cache import CachedDatabase
 from geonotice.locate.cdn import GeoHeaders, HeaderReader, geo_headers_from
-from geonotice.locate.forwarded import parse_forwarded, parse_x_forwarded_for
+from geonotice.locate.explain import explain_address, explain_scope
 from geonotice.locate.geoip import STALE_AFTER, GeoIPDatabase
-from geonotice.locate.proxies import TrustedProxies, walk_hops, why_this_hop
+from geonotice.locate.location import Location
+from geonotice.locate.proxies import TrustedProxies, walk_hops
+from geonotice.locate.request import (
+    FORWARDED,
+    FORWARDING_NAMES,
+    XFF,
+    HeaderLines,
+    collect,
+    hops,
+    peer_of,
+)
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 
 logger = logging.getLogger("geonotice.locate")
 # The stale-database warning has a logger of its own, so that whoever runs a database that is
 # old on purpose (a pinned test fixture, the demo's) can lower this one warning and keep the rest.
 staleness_logger = logging.getLogger("geonotice.locate.staleness")
-
-_XFF = b"x-forwarded-for"
-_FORWARDED = b"forwarded"
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a reader is, and how we know: the answer of ``Locator.explain``.
-
-    ``source`` is ``"header"``, ``"database"``, ``"header+database"`` (header country, database
-    subdivisions) or ``"none"``; ``detail`` says in words which header, which database file and
-    build date, or why the region is unknown.
-    """
-
-    region: Region
-    address: str | None
-    source: str
-    detail: str
 
 
 class Locator(Watched):
@@ -111,14 +105,14 @@ class Locator(Watched):
         if not isinstance(cache_size, int) or cache_size < 2:
             raise ConfigError(f"cache_size must be an integer of at least 2, not {cache_size!r}")
         self._half_cache = cache_size // 2
-        kinds = {"x-forwarded-for": (_XFF, "X-Forwarded-For"), "forwarded": (_FORWARDED, "Forwarded")}
+        kinds = {name.lower(): (key, name) for key, name in FORWARDING_NAMES.items()}
         if not isinstance(forwarded_header, str) or forwarded_header.strip().lower() not in kinds:
             raise ConfigError(
                 f"forwarded_header must be 'X-Forwarded-For' or 'Forwarded', not {forwarded_header!r}"
             )
         self._forwarding_key, self._forwarding_name = kinds[forwarded_header.strip().lower()]
         self._wanted = frozenset(
-            [_XFF, _FORWARDED]
+            [XFF, FORWARDED]
             + ([self._geo.country_key] if self._geo else [])
             + ([self._geo.region_key] if self._geo and self._geo.region_key else [])
         )
@@ -196,7 +190,59 @@ class Locator(Watched):
             host = client[0]
             region = state.young.get(host)
             return region if region is not None else state.answer(host)
-        return self._resolve(scope, None)[0]
+        return self._resolve(scope)
+
+    def locate_address(self, ip: str) -> Region:
+        """The region the database gives for an address (the command line's ``--ip``); never raises."""
+        return self._lookup(ip.strip())
+
+    def _resolve(self, scope: Scope) -> Region:
+        """The general path, in the order of the module's docstring (``locate`` inlines its
+        first step); ``explain.py`` tells the same steps in words."""
+        peer = peer_of(scope)
+        if peer is None:
+            return UNKNOWN
+        if not (self._has_trusted and self._trusted.trusts_peer(peer)):
+            return self._lookup(peer)
+        values = collect(scope, self._wanted)
+        address = self._reader_address(peer, values)
+        reader = self._header_reader
+        if reader is not None:
+            header_region = reader.read(values).region
+            if header_region is not None:
+                if (
+                    header_region is ANONYMOUS
+                    or header_region.subdivisions
+                    or address is None
+                    or self._state is None
+                ):
+                    return header_region
+                # A country-only header: the database may know the subdivision, if it agrees.
+                from_database = self._lookup(address)
+                if from_database.country == header_region.country and from_database.subdivisions:
+                    return from_database
+                return header_region
+        return UNKNOWN if address is None else self._lookup(address)
+
+    def _reader_address(self, peer: str, values: HeaderLines) -> str | None:
+        """The reader's address behind the trusted ``peer``; ``None`` when it cannot be told."""
+        lines = values.get(self._forwarding_key)
+        if not lines:
+            return peer
+        found = hops(self._forwarding_key, lines)
+        if found is None:
+            return None
+        hop = walk_hops(found, self._trusted)
+        if hop is None:
+            return peer
+        if hop.host is None:
+            logger.debug(
+                "%s from %s: hop %r has no usable address; the reader's is unknown",
+                self._forwarding_name,
+                peer,
+                hop.text,
+            )
+        return hop.host
 
     def _lookup(self, host: str) -> Region:
         state = self._state
@@ -205,153 +251,16 @@ class Locator(Watched):
         region = state.young.get(host)
         return region if region is not None else state.answer(host)
 
-    def locate_address(self, ip: str) -> Region:
-        """The region the database gives for an address (the command line's ``--ip``); never raises."""
-        return self._lookup(ip.strip())
-
     # -- explaining ---------------------------------------------------------------------------
 
     def explain(self, scope: Scope) -> Location:
-        """Like ``locate``, with the address used, the source and the reasons in words."""
-        notes: list[str] = []
-        region, address, source = self._resolve(scope, notes)
-        return Location(region, address, source, "; ".join(notes))
+        """What ``locate`` finds, with the address used, the source and the reasons in words
+        (``geonotice.locate.explain``). Raises nothing."""
+        return explain_scope(self, scope)
 
     def explain_address(self, ip: str) -> Location:
-        """Like ``locate_address``, with the reasons in words."""
-        notes: list[str] = []
-        region, source = self._from_database(ip.strip(), notes)
-        return Location(region, ip.strip(), source, "; ".join(notes))
-
-    def _from_database(self, address: str, notes: list[str] | None) -> tuple[Region, str]:
-        state = self._state
-        if state is None:
-            if notes is not None:
-                notes.append("no GeoIP database configured")
-            return UNKNOWN, "none"
-        region = self._lookup(address)
-        if notes is not None:
-            notes.append(f"{state.database.describe(address)[1]}, database {state.database.summary}")
-        return region, "database"
-
-    def _resolve(self, scope: Scope, notes: list[str] | None) -> tuple[Region, str | None, str]:
-        """The general path, shared by ``locate`` and ``explain``; ``notes`` collects reasons."""
-        try:
-            client = scope.get("client")
-            peer = client[0] if client else None
-        except (TypeError, IndexError, KeyError):
-            peer = None
-        if not isinstance(peer, str):
-            if notes is not None:
-                notes.append("the request has no client address")
-            return UNKNOWN, None, "none"
-        if not (self._has_trusted and self._trusted.trusts_peer(peer)):
-            if notes is not None:
-                present = _present(_collect(scope, self._wanted), self._geo)
-                if present:
-                    notes.append(f"{', '.join(present)} ignored: peer {peer} is not a trusted proxy")
-            region, source = self._from_database(peer, notes)
-            return region, peer, source
-
-        values = _collect(scope, self._wanted)
-        address = self._forwarded_address(peer, values, notes)
-        if self._geo is not None and self._header_reader is not None:
-            header_region, why = self._header_reader.region(
-                _single(values, self._geo.country_key),
-                _single(values, self._geo.region_key) if self._geo.region_key else None,
-            )
-            if notes is not None:
-                notes.append(why)
-            if header_region is not None:
-                if (
-                    header_region is ANONYMOUS
-                    or header_region.subdivisions
-                    or address is None
-                    or self._state is None
-                ):
-                    return header_region, address, "header"
-                from_database = self._lookup(address)
-                if from_database.country == header_region.country and from_database.subdivisions:
-                    if notes is not None:
-                        notes.append(
-                            f"subdivisions of {address} from the database, which agrees on "
-                            f"{header_region.country} ({self._state.database.summary})"
-                        )
-                    return from_database, address, "header+database"
-                return header_region, address, "header"
-        if address is None:
-            return UNKNOWN, None, "none"
-        region, source = self._from_database(address, notes)
-        return region, address, source
-
-    def _forwarded_address(
-        self, peer: str, values: dict[bytes, list[bytes]], notes: list[str] | None
-    ) -> str | None:
-        name = self._forwarding_name
-        lines = values.get(self._forwarding_key)
-        if notes is not None:
-            other = _FORWARDED if self._forwarding_key == _XFF else _XFF
-            if other in values:
-                notes.append(
-                    f"{'Forwarded' if other == _FORWARDED else 'X-Forwarded-For'} ignored: "
-                    f"the trusted proxies write {name}"
-                )
-        if not lines:
-            if notes is not None:
-                notes.append(f"peer {peer} is a trusted proxy and sent no {name}: using its address")
-            return peer
-        if self._forwarding_key == _XFF:
-            hops = parse_x_forwarded_for(",".join(v.decode("latin-1") for v in lines))
-        else:
-            hops = parse_forwarded(",".join(v.decode("latin-1") for v in lines))
-        if hops is None:
-            if notes is not None:
-                notes.append(f"{name} ignored: too long or too many hops; the reader's address is unknown")
-            return None
-        hop = walk_hops(hops, self._trusted)
-        if notes is not None:
-            notes.append(f"{name} from trusted proxy {peer}: {why_this_hop(hops, hop, self._trusted)}")
-        if hop is None:
-            return peer
-        if hop.host is None:
-            logger.debug(
-                "%s from %s: hop %r has no usable address; the reader's is unknown", name, peer, hop.text
-            )
-            return None
-        return hop.host
-
-
-def _collect(scope: Scope, wanted: frozenset[bytes]) -> dict[bytes, list[bytes]]:
-    """The wanted headers, every line of each, in order: ``dict(scope["headers"])`` would keep
-    only the last ``X-Forwarded-For`` line, and the reader's address is in the first."""
-    values: dict[bytes, list[bytes]] = {}
-    try:
-        for name, value in scope.get("headers") or ():
-            if name in wanted:
-                values.setdefault(name, []).append(bytes(value))
-    except (TypeError, ValueError):
-        logger.debug("request headers are not a list of (name, value) pairs; ignored")
-    return values
-
-
-def _single(values: dict[bytes, list[bytes]], key: bytes) -> bytes | None:
-    found = values.get(key)
-    if not found:
-        return None
-    if len(found) > 1 and len(set(found)) > 1:
-        # Two different countries: one of them was not written by the CDN. Believe neither.
-        logger.debug("%s sent %d times with different values; ignored", key.decode("latin-1"), len(found))
-        return None
-    return found[0]
-
-
-def _present(values: dict[bytes, Any], geo: GeoHeaders | None) -> list[str]:
-    names = {_XFF: "X-Forwarded-For", _FORWARDED: "Forwarded"}
-    if geo is not None:
-        names[geo.country_key] = geo.country
-        if geo.region_key:
-            names[geo.region_key] = geo.region or ""
-    return [names[key] for key in values if key in names]
+        """What ``locate_address`` finds, with the reasons in words. Raises nothing."""
+        return explain_address(self, ip)
 
 
 def _log_loaded(database: GeoIPDatabase, what: str) -> None:

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 import httpx
 from starlette.types import ASGIApp
 
-from geonotice.errors import GeoNoticeError
 from geonotice.locate import GeoHeaders
 from geonotice.policy.cases import PolicyCase
+from geonotice.policy.harness import PROXY, SetUp, SetUps
 from geonotice.policy.shown import Shown, notices_in_page
 from geonotice.region import Region
 from geonotice.rules.model import Ruleset
@@ -33,8 +33,6 @@ from geonotice.rules.model import Ruleset
 if TYPE_CHECKING:
     from geonotice.middleware import GeoNoticeMiddleware
 
-_PROXY = "127.0.0.1"
-_PORT = 12345
 _GEO = GeoHeaders("X-Policy-Test-Country", "X-Policy-Test-Region", "policy-test", frozenset({"T1"}))
 _DEFAULT_ORIGIN = "http://policy.test"
 
@@ -57,60 +55,55 @@ class Middlewares:
         self.ruleset = ruleset
         self.geoip_db = geoip_db
         self._at: dt.datetime | None = None
-        self._built: dict[object, GeoNoticeMiddleware | str] = {}
+        self._built: SetUps[GeoNoticeMiddleware] = SetUps("the middleware could not be set up: ")
         self._runner = asyncio.Runner()
 
     def close(self) -> None:
-        for middleware in self._built.values():
-            if not isinstance(middleware, str):
-                middleware.close()
+        for middleware in self._built.built():
+            middleware.close()
         self._runner.close()
 
     def _clock(self) -> dt.datetime:
         return self._at if self._at is not None else dt.datetime.now(dt.UTC)
 
-    def _middleware(self, key: object, **options: object) -> GeoNoticeMiddleware | str:
+    def _middleware(self, key: object, **options: object) -> SetUp[GeoNoticeMiddleware]:
         # Imported here: engine-only runs (and the pytest plugin) need none of the response machinery.
         from geonotice.middleware import GeoNoticeMiddleware
 
-        found = self._built.get(key)
-        if found is None:
-            try:
-                found = GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options)  # type: ignore[arg-type]
-            except GeoNoticeError as error:
-                found = f"the middleware could not be set up: {error}"
-            self._built[key] = found
-        return found
+        return self._built.get(
+            key,
+            lambda: GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options),  # type: ignore[arg-type]
+        )
 
     def fetch(self, case: PolicyCase, region: Region) -> Fetched:
         """Request the case's page as its reader; never raises (an app error is reported)."""
         reader = case.reader
         headers: dict[str, str] = {}
-        client = _PROXY
+        client = PROXY.address
         if reader.kind == "ip":
             db = reader.geoip_db or self.geoip_db
             middleware = self._middleware(("ip", db), geoip_db=db)
             client = reader.ip
         elif reader.kind == "headers":
             middleware = self._middleware(
-                ("cdn", reader.cdn), geo_headers=reader.cdn, trusted_proxies=(_PROXY,)
+                ("cdn", reader.cdn), geo_headers=reader.cdn, trusted_proxies=PROXY.trusted_proxies
             )
             headers.update(reader.headers)
         else:
-            middleware = self._middleware("geo", geo_headers=_GEO, trusted_proxies=(_PROXY,))
+            middleware = self._middleware("geo", geo_headers=_GEO, trusted_proxies=PROXY.trusted_proxies)
             if reader.kind == "anonymous":
                 headers[_GEO.country] = "T1"
             elif region.country is not None:
                 headers[_GEO.country] = region.country
                 if region.subdivisions and _GEO.region is not None:
                     headers[_GEO.region] = region.subdivisions[-1]
-        if isinstance(middleware, str):
-            return Fetched(error=middleware)
+        if middleware.value is None:
+            return Fetched(error=middleware.problem)
         if case.language:
             headers["Accept-Language"] = case.language
         self._at = case.at
         try:
-            return self._runner.run(_get(middleware, client, _absolute(case.url), headers))
+            return self._runner.run(_get(middleware.value, client, _absolute(case.url), headers))
         except Exception as error:  # the app's own failure is a finding, not a crash of the run
             return Fetched(error=f"GET {case.url} failed: {type(error).__name__}: {error}")
         finally:
@@ -118,7 +111,7 @@ class Middlewares:
 
 
 async def _get(app: ASGIApp, client: str, url: str, headers: dict[str, str]) -> Fetched:
-    transport = httpx.ASGITransport(app=app, client=(client, _PORT))
+    transport = httpx.ASGITransport(app=app, client=(client, PROXY.port))
     async with httpx.AsyncClient(transport=transport) as http:
         response = await http.get(url, headers=headers)
     media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geonotice.locate import GeoHeaders, Location, Locator
-from geonotice.policy.shown import choose_language, plain_text
+from geonotice.locate import GeoHeaders, Location, Locator, Source
+from geonotice.policy.harness import PROXY
+from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
+from geonotice.rules.languages import language_preferences, notice_language, serves
 from geonotice.rules.model import Notice
-
-_PROXY = "127.0.0.1"
+from geonotice.rules.moments import format_timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class ReaderReport:
 
 
 def locate_region(region: Region, code: str) -> Location:
-    return Location(region, None, "region", f"given as {code}")
+    return Location(region, None, Source.GIVEN, f"given as {code}")
 
 
 def locate_ip(ip: str, geoip_db: str | Path) -> Location:
@@ -69,10 +70,9 @@ def locate_headers(
     Raises:
         GeoIPDatabaseError: ``geoip_db`` is given and cannot be used.
     """
-    locator = Locator(geo_headers=geo, trusted_proxies=(_PROXY,), geoip_db=geoip_db)
-    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    locator = Locator(geo_headers=geo, trusted_proxies=PROXY.trusted_proxies, geoip_db=geoip_db)
     try:
-        return locator.explain({"type": "http", "client": (_PROXY, 12345), "headers": raw})
+        return locator.explain(PROXY.scope(headers))
     finally:
         locator.stop()
 
@@ -90,11 +90,33 @@ def explain_reader(
     """Why each notice applies or not to this reader on this page, and what would be shown."""
     explanation = engine.explain(location.region, path, host, at)
     shown = tuple(
-        ShownNotice(item.notice, *choose_language(item.notice, explanation.page_language, language))
+        _shown(item.notice, explanation.page_language, language)
         for item in explanation.notices
         if item.applies
     )
     return ReaderReport(location, url, language, explanation, shown)
+
+
+def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
+    """The notice in the language it is shown in (as the injector chooses it for a page without
+    its own ``<html lang>``), and why, in words."""
+    accepted = (reader_language,) if reader_language else ()
+    language = notice_language(notice, language_preferences(page_language=page_language, accepted=accepted))
+    # The words follow the choice, never make it: the first wanted language the chosen one serves
+    # is the one that chose it.
+    tried = []
+    for wanted, source in (
+        (page_language, "the page's language"),
+        (reader_language, "the reader's language"),
+    ):
+        if not wanted:
+            continue
+        if serves(language, wanted):
+            as_ = "" if language == wanted else f" (as {language})"
+            return ShownNotice(notice, language, f"{source}, {wanted}{as_}")
+        tried.append(f"no {wanted} text ({source})")
+    reason = "the notice's default language" + (f": {'; '.join(tried)}" if tried else "")
+    return ShownNotice(notice, language, reason)
 
 
 def format_text(report: ReaderReport) -> str:
@@ -108,7 +130,7 @@ def format_text(report: ReaderReport) -> str:
     out.append(f"  path: {explanation.path}, host: {explanation.host or '(none)'}")
     out.append(f"  page language: {explanation.page_language or '(none from the rules)'}")
     out.append(f"  reader language: {report.language or '(none given)'}")
-    out.append(f"  at: {_moment(explanation.at)}")
+    out.append(f"  at: {format_timestamp(explanation.at)}")
     out.append("Notices considered:")
     if not explanation.notices:
         out.append("  (the rules have no notices)")
@@ -176,7 +198,3 @@ def _region(region: Region) -> str:
     if not region.known:
         return str(region)
     return f"{region} (codes {', '.join(region.codes)})"
-
-
-def _moment(at: dt.datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")

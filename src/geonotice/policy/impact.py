@@ -21,6 +21,7 @@ from geonotice.errors import ConfigError, RulesError
 from geonotice.rules import Engine, check_rules, check_sources
 from geonotice.rules.files import is_rules_file_name
 from geonotice.rules.model import Notice, Placement, Ruleset
+from geonotice.rules.moments import format_moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +289,7 @@ def _show(value: object) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_moment(value)
     if isinstance(value, Placement):
         return value.kind.value if value.target is None else f"{value.kind.value} {value.target}"
     return str(value)

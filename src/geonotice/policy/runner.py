@@ -10,26 +10,23 @@ checked too: the notice must be in the body with the expected id and text.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.types import ASGIApp
 
-from geonotice.errors import GeoNoticeError
 from geonotice.locate import Locator
-from geonotice.policy.cases import PolicyCase, PolicyFile, Reader, check_against
+from geonotice.policy.cases import PolicyCase, PolicyFile, check_against
 from geonotice.policy.endtoend import Middlewares
+from geonotice.policy.harness import PROXY, SetUps
 from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
 from geonotice.policy.shown import Shown, shown_by_engine
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 from geonotice.rules import Engine
 from geonotice.rules.model import Ruleset
-
-# Readers given by CDN headers arrive from this (trusted) proxy address.
-_TEST_PROXY = "127.0.0.1"
+from geonotice.rules.moments import format_moment
 
 
 @dataclass(slots=True)
@@ -45,7 +42,7 @@ class _Run:
     engine: Engine
     geoip_db: Path | None
     app: ASGIApp | None
-    locators: dict[object, Locator | str] = field(default_factory=dict)
+    locators: SetUps[Locator] = field(default_factory=SetUps)
     shown: set[str] = field(default_factory=set)
     regions: list[Region] = field(default_factory=list)
 
@@ -128,7 +125,7 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
     if messages:
         messages = [
             f"reader: {case.reader.describe()}, placed in {region}",
-            f"page: {case.url}" + (f", on {_moment(case.at)}" if case.at else ""),
+            f"page: {case.url}" + (f", on {format_moment(case.at)}" if case.at else ""),
             *messages,
             *_why(run.engine, case, region, shown),
         ]
@@ -158,10 +155,6 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
     )
 
 
-def _moment(at: dt.datetime) -> str:
-    return at.date().isoformat() if at.time() == dt.time() else at.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # -- locating ------------------------------------------------------------------------------------------
 
 
@@ -180,32 +173,18 @@ def _locate(run: _Run, case: PolicyCase) -> _Located:
                 None,
                 f"reader {reader.ip} needs a GeoIP database: add geoip-db: to the case file, or --geoip-db",
             )
-        locator = _locator(run, ("db", db), lambda: Locator(geoip_db=db))
-        if isinstance(locator, str):
-            return _Located(None, locator)
-        return _Located(locator.locate_address(reader.ip))
+        by_address = run.locators.get(("db", db), lambda: Locator(geoip_db=db))
+        if by_address.value is None:
+            return _Located(None, by_address.problem)
+        return _Located(by_address.value.locate_address(reader.ip))
     cdn = reader.cdn
     assert cdn is not None  # a headers reader always has one
-    locator = _locator(run, ("cdn", cdn), lambda: Locator(geo_headers=cdn, trusted_proxies=(_TEST_PROXY,)))
-    if isinstance(locator, str):
-        return _Located(None, locator)
-    return _Located(locator.locate(_scope(reader)))
-
-
-def _locator(run: _Run, key: object, build: Callable[[], Locator]) -> Locator | str:
-    found = run.locators.get(key)
-    if found is None:
-        try:
-            found = build()
-        except GeoNoticeError as error:
-            found = str(error)
-        run.locators[key] = found
-    return found
-
-
-def _scope(reader: Reader) -> dict[str, object]:
-    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in reader.headers]
-    return {"type": "http", "client": (_TEST_PROXY, 12345), "headers": headers}
+    by_headers = run.locators.get(
+        ("cdn", cdn), lambda: Locator(geo_headers=cdn, trusted_proxies=PROXY.trusted_proxies)
+    )
+    if by_headers.value is None:
+        return _Located(None, by_headers.problem)
+    return _Located(by_headers.value.locate(PROXY.scope(reader.headers)))
 
 
 # -- comparing -------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What a reader is shown, as plain data both the engine run and the end-to-end run produce.
 
-The engine run picks each notice's language the way the injector does for a page whose language
-it only knows from the rules; the end-to-end run reads the notices back out of the rendered page.
+The engine run picks each notice's language as the injector does for a page whose language it
+only knows from the rules; the end-to-end run reads the notices back out of the rendered page.
 Comparing the two against the same expectation is what makes an ``--app`` run meaningful.
 """
 
@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 from geonotice.region import Region
 from geonotice.rules import Engine
+from geonotice.rules.languages import language_preferences, notice_language
 from geonotice.rules.model import Notice
 
 NOTICE_CLASS = "geonotice-notice"
@@ -36,35 +37,11 @@ def shown_by_engine(
     language: str | None,
 ) -> tuple[Shown, ...]:
     """The notices the rules give this reader at ``path`` (whatever the response's content type),
-    each in the language it would be shown in: the page's language by the rules' path prefixes,
-    else the reader's, else the notice's default."""
+    each in the language it would be shown in on a page without its own ``<html lang>``."""
     decision = engine.evaluate(region, path, host, at)
-    chosen = [
-        (notice, choose_language(notice, decision.page_language, language)[0]) for notice in decision.notices
-    ]
-    return tuple(_shown(notice, shown_in) for notice, shown_in in chosen)
-
-
-def choose_language(
-    notice: Notice, page_language: str | None, reader_language: str | None
-) -> tuple[str, str]:
-    """The language a notice is shown in, and why, in words: the page's language (the rules' path
-    prefixes; a served page's own ``<html lang>`` comes first), else the reader's, else the
-    notice's default, as the injector chooses."""
-    tried = []
-    for wanted, source in (
-        (page_language, "the page's language"),
-        (reader_language, "the reader's language"),
-    ):
-        if not wanted:
-            continue
-        chosen = notice.language_for([wanted])
-        primary = wanted.split("-", 1)[0].lower()
-        if chosen in notice.texts and chosen.lower() in (wanted.lower(), primary):
-            return chosen, f"{source}, {wanted}" + ("" if chosen == wanted else f" (as {chosen})")
-        tried.append(f"no {wanted} text ({source})")
-    reason = "the notice's default language"
-    return notice.default_language, reason + (f": {'; '.join(tried)}" if tried else "")
+    accepted = (language,) if language else ()
+    preferences = language_preferences(page_language=decision.page_language, accepted=accepted)
+    return tuple(_shown(notice, notice_language(notice, preferences)) for notice in decision.notices)
 
 
 def _shown(notice: Notice, language: str) -> Shown:

@@ -11,7 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from geonotice.errors import RulesError
-from geonotice.rules.engine import Engine, Explanation, NoticeExplanation, Reason
+from geonotice.rules.engine import Engine
+from geonotice.rules.explain import Explanation, NoticeExplanation, Reason
 from geonotice.rules.files import check_path, rules_files
 from geonotice.rules.holder import RulesHolder
 from geonotice.rules.model import Decision, Notice, Ruleset

@@ -97,6 +97,15 @@ def host_problem(host: str) -> str | None:
     return f"not a host name: {host!r}"
 
 
+def normalize_host(host: str) -> str:
+    """A request's host as host patterns are matched against it: lower case, without port or
+    trailing dot (``News.Example.:8443`` is ``news.example``); an IPv6 literal keeps its brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):  # [2001:db8::1]:8443
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.partition(":")[0].rstrip(".")
+
+
 def compile_hosts(hosts: Iterable[str]) -> re.Pattern[str] | None:
     """One regex matching a lower-case host name (without port) against any pattern; ``*.`` is any
     subdomain, at any depth, but not the bare domain."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from geonotice.rules.languages import language_preferences, notice_language
+
 
 class PlacementKind(StrEnum):
     """Where on a page a notice goes (the names lawyers write in the rules)."""
@@ -105,21 +107,6 @@ class Notice:
     def __post_init__(self) -> None:
         object.__setattr__(self, "texts", _frozen_texts(self.texts))
 
-    def language_for(self, preferences: Sequence[str]) -> str:
-        """The first preferred language this notice has text in, else its default language.
-
-        A preference matches exactly (``pt-BR``) or by its primary subtag (``pt-BR`` finds ``pt``).
-        """
-        for wanted in preferences:
-            wanted = wanted.strip()
-            if not wanted:
-                continue
-            for candidate in (wanted, wanted.split("-", 1)[0]):
-                for language in self.texts:
-                    if language.lower() == candidate.lower():
-                        return language
-        return self.default_language
-
 
 @dataclass(frozen=True, slots=True)
 class LanguageRule:
@@ -166,13 +153,13 @@ class Decision:
         return tuple(n for n in self.notices if media_type in n.pages.content_types)
 
     def texts(self, preferences: Sequence[str] | None = None) -> tuple[NoticeText, ...]:
-        """Each notice with the text to show: in the first of ``preferences`` it has (by default
-        the page's language), else in its default language."""
+        """Each notice with the text to show for ``preferences`` (by default the page's language
+        alone), chosen as ``geonotice.rules.languages`` says."""
         if preferences is None:
-            preferences = (self.page_language,) if self.page_language else ()
+            preferences = language_preferences(page_language=self.page_language)
         chosen = []
         for notice in self.notices:
-            language = notice.language_for(preferences)
+            language = notice_language(notice, preferences)
             chosen.append(NoticeText(notice, language, notice.texts[language]))
         return tuple(chosen)
 

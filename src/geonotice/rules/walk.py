@@ -21,6 +21,7 @@ from geonotice.rules.model import (
     PlacementKind,
     Window,
 )
+from geonotice.rules.moments import format_moment
 from geonotice.rules.shapes import Ref, slug_problem
 from geonotice.rules.vocabulary import VERSION
 from geonotice.yamlcheck import INVALID, Section, Walker
@@ -155,13 +156,13 @@ class FileChecker:
                 path,
                 until,
                 codes.WINDOW_ORDER,
-                f"{where}: until {_day(window.end)} is not after from {_day(window.start)}: "
-                "it would never be shown",
+                f"{where}: until {format_moment(window.end)} is not after "
+                f"from {format_moment(window.start)}: it would never be shown",
             )
         elif window.end is not None and window.end <= self.now:
             until = node.get("until")
             assert until is not None
-            message = f"{where}: expired on {_day(window.end)}; it is no longer shown"
+            message = f"{where}: expired on {format_moment(window.end)}; it is no longer shown"
             self.report(path, until, codes.EXPIRED, message)
         reviewed = section.get("last reviewed")
         if reviewed is not None:
@@ -231,7 +232,3 @@ def _blank(node: Marked | None) -> bool:
     if isinstance(node, MarkedScalar):
         return node.value is None
     return not (node.items if isinstance(node, MarkedSequence) else node.entries)
-
-
-def _day(moment: dt.datetime) -> str:
-    return moment.date().isoformat() if moment.time() == dt.time() else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
