@@ -8,6 +8,7 @@ The data flows one way: request → reader's region (``locate``) → applicable 
 from __future__ import annotations
 
 from geonotice.errors import ConfigError, GeoIPDatabaseError, GeoNoticeError, RulesError
+from geonotice.inject import MissReason, NoticeMetrics, PlacementCounts, PlacementMiss, PlacementOutcome
 from geonotice.locate import GeoHeaders, Locator
 from geonotice.middleware import GeoNoticeMiddleware
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
@@ -23,6 +24,11 @@ __all__ = [
     "GeoNoticeError",
     "GeoNoticeMiddleware",
     "Locator",
+    "MissReason",
+    "NoticeMetrics",
+    "PlacementCounts",
+    "PlacementMiss",
+    "PlacementOutcome",
     "Region",
     "RulesError",
     "RulesHolder",

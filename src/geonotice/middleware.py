@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geonotice.inject.fragment import parse_accept_language
 from geonotice.inject.headers import CachePolicy
+from geonotice.inject.metrics import NoticeMetrics, PlacementCounts
+from geonotice.inject.outcomes import PlacementMiss
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
 from geonotice.locate import GeoHeaders, Locator
 from geonotice.rules import RulesHolder
@@ -39,6 +41,10 @@ class GeoNoticeMiddleware:
         reload_interval: seconds between checks of the rules and database files for changes.
         clock: where the current time comes from (for the notices' date windows); the system
             clock in UTC by default. Policy tests use it to serve a page as of a given date.
+        on_miss: called with a ``PlacementMiss`` for each group of notices not placed as the
+            rules ask (placed at a fallback, or not at all), besides the warning logged.
+        metrics: receives what became of every covered response's notices (a
+            ``NoticeMetrics``); by default a ``PlacementCounts`` of this middleware.
 
     Raises:
         ConfigError: a setting is invalid (a malformed proxy network, no location source).
@@ -57,6 +63,8 @@ class GeoNoticeMiddleware:
         forwarded_header: str = "X-Forwarded-For",
         reload_interval: float = 2.0,
         clock: Callable[[], dt.datetime] | None = None,
+        on_miss: Callable[[PlacementMiss], None] | None = None,
+        metrics: NoticeMetrics | None = None,
     ) -> None:
         self.app = app
         self.rules = RulesHolder(rules, interval=reload_interval)
@@ -72,6 +80,14 @@ class GeoNoticeMiddleware:
         # caches at all; when it comes from a CDN header, that header joins the cache key.
         self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=geoip_db is not None)
         self._clock = clock
+        self.on_miss = on_miss
+        self.metrics: NoticeMetrics = metrics if metrics is not None else PlacementCounts()
+        self.start()
+
+    # The watcher threads start and stop here and nowhere else.
+
+    def start(self) -> None:
+        """Start watching the rules and the database for changes (the constructor calls it)."""
         self.rules.start()
         self.locator.start()
 
@@ -107,6 +123,8 @@ class GeoNoticeMiddleware:
             decision,
             languages=parse_accept_language(accept_language),
             cache=self.cache_policy,
+            metrics=self.metrics,
+            on_miss=self.on_miss,
             covered_media_types=media_types,
         )
         await responder(scope, receive, send)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import NamedTuple
 
+from geonotice.inject.outcomes import PlacementOutcome
 from geonotice.inject.skipahead import EventFinder, data_position, events_pattern
 from geonotice.rules.model import Placement, PlacementKind
 
@@ -237,7 +238,8 @@ class PageRewriter:
         self.placed: list[Placement] = []
         self.fallbacks: list[Placement] = []
         self.unplaced: list[Placement] = []
-        self.fallback_outcome = "end-of-body"  # where the fallbacks went, once there are any
+        # Where the fallbacks went, once there are any.
+        self.fallback_outcome = PlacementOutcome.END_OF_BODY
         self._state = _State.DATA if self._pending else _State.DONE
         self._raw_name = b""
         self._ended_in = ""
@@ -284,7 +286,7 @@ class PageRewriter:
             # goes before it so that it is not swallowed too.
             fragments = b"".join(self._render(p, self.page_language) for p in pending)
             self.fallbacks.extend(pending)
-            self.fallback_outcome = "end-of-document"
+            self.fallback_outcome = PlacementOutcome.END_OF_DOCUMENT
             self._state = _State.DONE
             return fragments + tail
         self.unplaced.extend(pending)
