@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import time
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +106,12 @@ def test_run_needs_a_database_or_geo_headers_to_locate_readers(capsys: pytest.Ca
         err
         == "Error: locating readers needs a GeoIP database (--geoip-db) or CDN geo headers (--geo-headers)\n"
     )
+
+
+def test_the_console_script_is_main() -> None:
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "geonotice"]
+    assert script.value == "geonotice.cli:main"
+    assert script.load() is main
 
 
 def test_run_refuses_a_port_that_is_taken(capsys: pytest.CaptureFixture[str]) -> None:

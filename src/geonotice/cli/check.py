@@ -6,14 +6,13 @@ from pathlib import Path
 
 import click
 
-from geonotice.cli import Findings, cli
-from geonotice.cli._common import format_option
+from geonotice.cli._common import Findings, format_option
 from geonotice.rules import check_rules
 from geonotice.rules.problems import FORMATS, format_problems, has_errors, summary
 from geonotice.rules.schema import json_schema_text
 
 
-@cli.command("check")
+@click.command("check")
 @click.argument("rules", type=click.Path(path_type=Path))
 @format_option(FORMATS, help="text for people, json for tools, github for pull request annotations.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
@@ -30,7 +29,7 @@ def check(rules: Path, fmt: str, strict: bool) -> None:
         raise Findings()
 
 
-@cli.command("schema")
+@click.command("schema")
 def schema() -> None:
     """Print the JSON Schema of a rules file, for editors (VS Code YAML: yaml.schemas)."""
     click.echo(json_schema_text(), nl=False)

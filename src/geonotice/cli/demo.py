@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 import uvicorn
 
-from geonotice.cli import _serving, cli
+from geonotice.cli import _serving
 from geonotice.cli._common import SettingsError
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _BANNER_READERS = ("moscow", "crimea", "sevastopol", "kyiv", "berlin", "new-york")
 
 
-@cli.command("demo")
+@click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True, help=_serving.HOST_HELP)
 @click.option("--port", default=8000, show_default=True, type=_serving.PORT, help=_serving.PORT_HELP)
 @click.option(

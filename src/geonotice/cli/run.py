@@ -12,7 +12,6 @@ import click
 import uvicorn
 from starlette.types import ASGIApp
 
-from geonotice.cli import cli
 from geonotice.cli._common import F, SettingsError, import_app_from
 from geonotice.cli._serving import (
     HOST_HELP,
@@ -43,7 +42,7 @@ def _setting(name: str, **options: Any) -> Callable[[F], F]:
     return click.option(f"--{name}", envvar=envvar, show_default=show_default, **options)
 
 
-@cli.command("run")
+@click.command("run")
 @click.argument("app", metavar="MODULE:APP", envvar="GEONOTICE_APP")
 @_setting("rules", required=True, type=click.Path(exists=True, path_type=Path), help=RULES_HELP)
 @_setting(
