@@ -13,6 +13,7 @@ from geonotice.locate import GeoHeaders, Locator
 from geonotice.middleware import GeoNoticeMiddleware
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 from geonotice.rules import Engine, RulesHolder, check_rules, load_rules
+from geonotice.settings import Settings
 
 __all__ = [
     "ANONYMOUS",
@@ -32,6 +33,7 @@ __all__ = [
     "Region",
     "RulesError",
     "RulesHolder",
+    "Settings",
     "check_rules",
     "load_rules",
 ]

@@ -16,7 +16,8 @@ import click
 
 from geonotice.cli import check, demo, diff, explain, policytest, run
 from geonotice.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Findings
-from geonotice.errors import GeoNoticeError
+from geonotice.errors import ConfigError, GeoNoticeError
+from geonotice.settings import option_of
 
 __all__ = ["COMMANDS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "Findings", "cli", "main"]
 
@@ -56,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
     except click.Abort:
         click.echo("Aborted.", err=True)
+        return EXIT_USAGE
+    except ConfigError as error:
+        click.echo(f"geonotice: error: {error.describe(option_of)}", err=True)
         return EXIT_USAGE
     except GeoNoticeError as error:
         click.echo(f"geonotice: error: {error}", err=True)

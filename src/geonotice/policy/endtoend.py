@@ -76,7 +76,7 @@ class Middlewares:
         found = self._built.get(key)
         if found is None:
             try:
-                found = GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options)  # type: ignore[arg-type]
+                found = GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options)
             except GeoNoticeError as error:
                 found = f"the middleware could not be set up: {error}"
             self._built[key] = found
