@@ -8,10 +8,12 @@ The data flows one way: request → reader's region (``locate``) → applicable 
 from __future__ import annotations
 
 from geonotice.errors import ConfigError, GeoIPDatabaseError, GeoNoticeError, RulesError
+from geonotice.inject import MissReason, NoticeMetrics, PlacementCounts, PlacementMiss, PlacementOutcome
 from geonotice.locate import GeoHeaders, Locator
 from geonotice.middleware import GeoNoticeMiddleware
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 from geonotice.rules import Engine, RulesHolder, check_rules, load_rules
+from geonotice.settings import Settings
 
 __all__ = [
     "ANONYMOUS",
@@ -23,9 +25,15 @@ __all__ = [
     "GeoNoticeError",
     "GeoNoticeMiddleware",
     "Locator",
+    "MissReason",
+    "NoticeMetrics",
+    "PlacementCounts",
+    "PlacementMiss",
+    "PlacementOutcome",
     "Region",
     "RulesError",
     "RulesHolder",
+    "Settings",
     "check_rules",
     "load_rules",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,24 @@ class ConfigError(GeoNoticeError):
     """A setting given to the middleware or the command line is invalid.
 
     Raised at start-up, before any request is served, with a message that says how to fix it.
+    ``setting`` names the setting at fault (a field of ``geonotice.settings.Settings``) when one
+    is, and ``reason`` is the message without that name; ``related`` names other settings the fix
+    may involve. The message names them as the library does (``trusted_proxies: ...``); the
+    command line spells them as options with ``describe``.
     """
+
+    def __init__(self, reason: str, *, setting: str | None = None, related: Sequence[str] = ()) -> None:
+        self.reason = reason
+        self.setting = setting
+        self.related = tuple(related)
+        super().__init__(self.describe())
+
+    def describe(self, spell: Callable[[str], str] = str) -> str:
+        """The message, with each setting named by ``spell`` (given a setting's field name)."""
+        text = f"{spell(self.setting)}: {self.reason}" if self.setting else self.reason
+        if self.related:
+            text += f" (see {', '.join(spell(name) for name in self.related)})"
+        return text
 
 
 class RulesError(GeoNoticeError):

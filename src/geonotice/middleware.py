@@ -7,71 +7,66 @@ is stored on the middleware, which is shared by every request and holds no cross
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from geonotice.errors import ConfigError
 from geonotice.inject.fragment import parse_accept_language
 from geonotice.inject.headers import CachePolicy
+from geonotice.inject.metrics import NoticeMetrics
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
-from geonotice.locate import GeoHeaders, Locator
+from geonotice.locate import Locator
 from geonotice.rules import RulesHolder
-from geonotice.rules.model import Ruleset
+from geonotice.settings import Settings
 
 
 class GeoNoticeMiddleware:
     """Adds the legal notices the rules give each reader to the pages they cover.
 
-    Args:
-        app: the ASGI application to wrap.
-        rules: a rules file or directory (watched and reloaded while serving), or a ``Ruleset``.
-        geoip_db: a MaxMind-format City or Country database (GeoIP2, GeoLite2, DB-IP Lite), watched
-            for replacement by ``geoipupdate``.
-        trusted_proxies: addresses and CIDR networks of the proxies and CDN edges in front of the
-            app; only their ``X-Forwarded-For``/``Forwarded`` and geo headers are believed.
-        geo_headers: a CDN preset (``"cloudflare"``, ``"cloudfront"``, ``"vercel"``,
-            ``"appengine"``) or custom ``GeoHeaders``, read from trusted proxies only.
-        forwarded_header: the one forwarding header the trusted proxies write:
-            ``"X-Forwarded-For"`` or ``"Forwarded"`` (RFC 7239). The other is ignored, since a
-            proxy passes it through from the client untouched.
-        reload_interval: seconds between checks of the rules and database files for changes.
-        clock: where the current time comes from (for the notices' date windows); the system
-            clock in UTC by default. Policy tests use it to serve a page as of a given date.
+    The keyword arguments are the middleware's settings, each a field of
+    ``geonotice.settings.Settings`` documented there: ``rules`` (required), ``geoip_db``,
+    ``trusted_proxies``, ``geo_headers`` and the others. A ``Settings`` may be given instead, as
+    the second argument (keywords given too override its fields). Readers are located from a
+    GeoIP database, CDN geo headers sent by trusted proxies, or both.
+
+    Watching the rules and the database for changes starts here and stops with ``close()``.
 
     Raises:
-        ConfigError: a setting is invalid (a malformed proxy network, no location source).
+        ConfigError: a setting is invalid, unknown or missing, or readers could not be located
+            (neither a database nor geo headers, or geo headers without trusted proxies);
+            ``error.setting`` names the setting.
         RulesError: the rules do not validate; it carries every problem.
         GeoIPDatabaseError: the database is missing, corrupt or of an unsuitable kind.
     """
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        rules: str | Path | Ruleset,
-        geoip_db: str | Path | None = None,
-        trusted_proxies: Sequence[str] = (),
-        geo_headers: str | GeoHeaders | None = None,
-        forwarded_header: str = "X-Forwarded-For",
-        reload_interval: float = 2.0,
-        clock: Callable[[], dt.datetime] | None = None,
-    ) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings | None = None, /, **options: Any) -> None:
         self.app = app
-        self.rules = RulesHolder(rules, interval=reload_interval)
+        self.settings = settings = Settings.for_middleware(settings, options)
+        self.rules = RulesHolder(settings.rules, interval=settings.reload_interval)
+        _check_locating(settings)
         self.locator = Locator(
-            geoip_db=geoip_db,
-            trusted_proxies=trusted_proxies,
-            geo_headers=geo_headers,
-            forwarded_header=forwarded_header,
-            reload_interval=reload_interval,
+            geoip_db=settings.geoip_db,
+            trusted_proxies=settings.trusted_proxies,
+            geo_headers=settings.geo_headers,
+            forwarded_header=settings.forwarded_header,
+            reload_interval=settings.reload_interval,
         )
         # A shared cache keys pages by URL. When the region comes from the client address, no
         # request header tells variants apart, so covered pages must not be stored by shared
         # caches at all; when it comes from a CDN header, that header joins the cache key.
-        self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=geoip_db is not None)
-        self._clock = clock
+        self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=settings.geoip_db is not None)
+        self.start()
+
+    @property
+    def metrics(self) -> NoticeMetrics | None:
+        """Where this middleware reports what became of the notices (``settings.metrics``)."""
+        return self.settings.metrics
+
+    # The watcher threads start and stop here and nowhere else.
+
+    def start(self) -> None:
+        """Start watching the rules and the database for changes (the constructor calls it)."""
         self.rules.start()
         self.locator.start()
 
@@ -93,8 +88,9 @@ class GeoNoticeMiddleware:
             await self.app(scope, receive, send)
             return
 
+        settings = self.settings
         region = self.locator.locate(scope)
-        at = self._clock() if self._clock is not None else None
+        at = settings.clock() if settings.clock is not None else None
         decision = engine.evaluate(region, path, host, at)
         if not decision.notices:
             await CacheHeadersResponder(self.app, self.cache_policy, media_types=media_types)(
@@ -107,9 +103,32 @@ class GeoNoticeMiddleware:
             decision,
             languages=parse_accept_language(accept_language),
             cache=self.cache_policy,
+            metrics=settings.metrics,
+            on_miss=settings.on_miss,
             covered_media_types=media_types,
         )
         await responder(scope, receive, send)
+
+
+def _check_locating(settings: Settings) -> None:
+    """Readers can be located: a database, or geo headers from proxies that are trusted.
+
+    Raises:
+        ConfigError: they cannot.
+    """
+    if settings.geoip_db is None and settings.geo_headers is None:
+        raise ConfigError(
+            "locating readers needs a GeoIP database, or CDN geo headers",
+            setting="geoip_db",
+            related=("geo_headers",),
+        )
+    if settings.geo_headers is not None and not settings.trusted_proxies:
+        raise ConfigError(
+            "geo headers are only believed from the CDN or proxy addresses listed as trusted, and "
+            "with none listed they would all be ignored",
+            setting="geo_headers",
+            related=("trusted_proxies",),
+        )
 
 
 def _request_headers(scope: Scope) -> tuple[str | None, str | None]:

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from geonotice.inject.metrics import InjectMetrics
+from geonotice.inject.metrics import PlacementCounts
 
 
 @pytest.fixture
-def metrics() -> Iterator[InjectMetrics]:
+def metrics() -> Iterator[PlacementCounts]:
     """Counters of this test alone (pass them to the responder)."""
-    yield InjectMetrics()
+    yield PlacementCounts()

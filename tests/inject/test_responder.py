@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import json
 import logging
 import tracemalloc
+import weakref
 import zlib
 
 import brotli
@@ -15,7 +17,8 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from geonotice.inject.headers import CachePolicy
-from geonotice.inject.metrics import InjectMetrics, PlacementMiss
+from geonotice.inject.metrics import PlacementCounts
+from geonotice.inject.outcomes import MissReason, PlacementMiss, PlacementOutcome
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
 from geonotice.rules.model import Placement, PlacementKind
 
@@ -30,7 +33,7 @@ CDN_POLICY = CachePolicy(vary=("CF-IPCountry",))
 
 
 def responder(app, **options) -> NoticeResponder:  # type: ignore[no-untyped-def]
-    options.setdefault("metrics", InjectMetrics())
+    options.setdefault("metrics", PlacementCounts())
     decision = options.pop("decision", None) or make_decision()
     return NoticeResponder(app, decision, **options)
 
@@ -74,14 +77,14 @@ def test_guards_leave_the_body_byte_identical(
     headers = [(b"content-type", content_type)]
     if encoding is not None:
         headers.append((b"content-encoding", encoding))
-    metrics = InjectMetrics()
+    metrics = PlacementCounts()
     result = drive(
         responder(html_app([PAGE[:20], PAGE[20:]], status=status, headers=headers), metrics=metrics)
     )
     assert result.body == PAGE
     assert result.headers["content-length"] == str(len(PAGE))
     assert "legal-notices" not in result.headers
-    assert metrics.not_placed.get("unsupported-encoding", 0) == (1 if encoding else 0)
+    assert metrics.count(reason=MissReason.UNSUPPORTED_ENCODING) == (1 if encoding else 0)
 
 
 def test_unsupported_encoding_is_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -93,7 +96,7 @@ def test_unsupported_encoding_is_logged(caplog: pytest.LogCaptureFixture) -> Non
 
 
 def test_pathsend_is_forwarded_untouched_and_counted() -> None:
-    metrics = InjectMetrics()
+    metrics = PlacementCounts()
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await send(
@@ -104,7 +107,7 @@ def test_pathsend_is_forwarded_untouched_and_counted() -> None:
     result = drive(responder(app, metrics=metrics))
     assert [m["type"] for m in result.messages] == ["http.response.start", "http.response.pathsend"]
     assert "legal-notices" not in result.headers
-    assert metrics.not_placed["pathsend"] == 1
+    assert metrics.count(outcome=PlacementOutcome.NOT_PLACED, reason=MissReason.PATHSEND) == 1
 
 
 def test_reader_without_notices_gets_the_page_byte_identical_with_cache_headers() -> None:
@@ -247,16 +250,16 @@ def test_compressed_pages_are_decoded_changed_and_re_encoded(encoding: str) -> N
 
 def test_a_corrupt_compressed_page_passes_through_untouched() -> None:
     headers = [(b"content-type", b"text/html"), (b"content-encoding", b"gzip")]
-    metrics = InjectMetrics()
+    metrics = PlacementCounts()
     result = drive(responder(html_app([b"not gzip at all"], headers=headers), metrics=metrics))
     assert result.body == b"not gzip at all"
-    assert metrics.not_placed["corrupt-encoding"] == 1
+    assert metrics.count(outcome=PlacementOutcome.NOT_PLACED, reason=MissReason.CORRUPT_ENCODING) == 1
 
 
 def test_fallback_placement_is_logged_counted_and_reported(caplog: pytest.LogCaptureFixture) -> None:
     notice = make_notice(placement=Placement(PlacementKind.ELEMENT, "notice-slot"))
     misses: list[PlacementMiss] = []
-    metrics = InjectMetrics()
+    metrics = PlacementCounts()
     with caplog.at_level(logging.WARNING, "geonotice.inject"):
         result = drive(
             responder(
@@ -264,17 +267,70 @@ def test_fallback_placement_is_logged_counted_and_reported(caplog: pytest.LogCap
             )
         )
     assert result.body.index(b"<aside") == PAGE.index(b"</body>")
-    assert metrics.snapshot() == {"injected": 1, "fallback_placed": 1, "not_placed": {}}
+    assert metrics.snapshot() == [
+        {
+            "notice": "ru-undesirable-organization",
+            "outcome": "end-of-body",
+            "reason": "no-placement-point",
+            "count": 1,
+        }
+    ]
     assert misses == [
         PlacementMiss(
             "/a/story/1.html",
             ("ru-undesirable-organization",),
             Placement(PlacementKind.ELEMENT, "notice-slot"),
-            "end-of-body",
+            PlacementOutcome.END_OF_BODY,
+            MissReason.NO_PLACEMENT_POINT,
             "the page has no such placement point",
         )
     ]
     assert "ru-undesirable-organization" in caplog.text and "placed at end-of-body instead" in caplog.text
+
+
+@pytest.mark.parametrize("content_type", [b"text/html", b"application/json"])
+def test_placed_notices_are_reported_to_the_metrics_and_not_as_misses(content_type: bytes) -> None:
+    first = make_notice("first", placement=Placement(PlacementKind.BODY_END))
+    second = make_notice("second", placement=Placement(PlacementKind.BODY_START))
+    metrics = PlacementCounts()
+    misses: list[PlacementMiss] = []
+    body = PAGE if content_type == b"text/html" else b'{"title": "Story"}'
+    app = html_app([body], headers=[(b"content-type", content_type)])
+    drive(responder(app, decision=make_decision(first, second), metrics=metrics, on_miss=misses.append))
+    assert [(row["notice"], row["outcome"], row["count"]) for row in metrics.snapshot()] == [
+        ("first", "placed", 1),
+        ("second", "placed", 1),
+    ]
+    assert misses == []
+
+
+def test_a_page_that_ends_inside_a_comment_reports_its_notice_not_placed() -> None:
+    notice = make_notice(placement=Placement(PlacementKind.ELEMENT, "notice-slot"))
+    metrics = PlacementCounts()
+    misses: list[PlacementMiss] = []
+    page = b"<html><body><p>story</p><!-- an unclosed comment"
+    drive(responder(html_app([page]), decision=make_decision(notice), metrics=metrics, on_miss=misses.append))
+    assert metrics.count(outcome=PlacementOutcome.NOT_PLACED, reason=MissReason.PAGE_ENDED_EARLY) == 1
+    assert [(m.outcome, m.reason, m.detail) for m in misses] == [
+        (PlacementOutcome.NOT_PLACED, MissReason.PAGE_ENDED_EARLY, "the page ended inside a comment")
+    ]
+
+
+@pytest.mark.parametrize("content_type", [b"text/html", b"application/json"])
+def test_a_responder_is_freed_with_its_request_without_waiting_for_the_garbage_collector(
+    content_type: bytes,
+) -> None:
+    # A reference cycle would keep every request's buffers alive until a collection runs.
+    body = PAGE if content_type == b"text/html" else b'{"title": "Story"}'
+    rewriting = responder(html_app([body[:20], body[20:]], headers=[(b"content-type", content_type)]))
+    alive = weakref.ref(rewriting)
+    gc.disable()
+    try:
+        assert b"ru-undesirable-organization" in drive(rewriting).body
+        del rewriting
+        assert alive() is None
+    finally:
+        gc.enable()
 
 
 def test_notices_with_different_placements_on_one_page() -> None:
@@ -340,11 +396,11 @@ def test_other_json_is_untouched(body: bytes) -> None:
 
 
 def test_json_above_the_limit_passes_through_and_is_counted() -> None:
-    metrics = InjectMetrics()
+    metrics = PlacementCounts()
     body = b'{"a": "' + b"x" * 100 + b'"}'
     result = drive(responder(json_app(body), json_limit=50, metrics=metrics))
     assert result.body == body
-    assert metrics.not_placed["json-too-large"] == 1
+    assert metrics.count(outcome=PlacementOutcome.NOT_PLACED, reason=MissReason.JSON_TOO_LARGE) == 1
 
 
 def test_app_exception_before_the_body_propagates_and_nothing_is_sent() -> None:

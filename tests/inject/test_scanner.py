@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geonotice.inject.outcomes import PlacementOutcome
 from geonotice.inject.scanner import MAX_HELD, PageRewriter
 from geonotice.rules.model import Placement, PlacementKind
 
@@ -123,14 +124,14 @@ def test_missing_point_falls_back_to_the_end_of_the_body() -> None:
     out, rewriter = rewrite(doc.replace(b"|", b""), [ARTICLE])
     assert out == at(doc, b"|")
     assert rewriter.fallbacks == [ARTICLE]
-    assert rewriter.fallback_outcome == "end-of-body"
+    assert rewriter.fallback_outcome is PlacementOutcome.END_OF_BODY
 
 
 def test_without_a_closing_body_the_fragment_ends_the_document() -> None:
     out, rewriter = rewrite(b"<p>fragment of a page", [BODY_START], 3)
     assert out == b"<p>fragment of a page" + FRAGMENT
     assert rewriter.fallbacks == [BODY_START]
-    assert rewriter.fallback_outcome == "end-of-document"
+    assert rewriter.fallback_outcome is PlacementOutcome.END_OF_DOCUMENT
 
 
 def test_fragment_goes_before_a_tag_cut_off_by_the_end_of_the_document() -> None:

@@ -20,7 +20,8 @@ from starlette.types import Message, Scope, Send
 from starlette.websockets import WebSocket
 
 from geonotice import ConfigError, GeoIPDatabaseError, GeoNoticeMiddleware, RulesError
-from geonotice.inject.metrics import METRICS
+from geonotice.inject.metrics import PlacementCounts
+from geonotice.inject.outcomes import MissReason, PlacementMiss, PlacementOutcome
 from support.geodb import city_record, write_database
 from support.polling import wait_until
 from support.readers import READERS, READERS_V6, UNMAPPED_V4
@@ -451,8 +452,10 @@ def test_a_page_without_the_placement_point_gets_the_notice_at_the_end_and_opera
     async def live(request: Request) -> Response:
         return HTMLResponse(page)
 
-    app = GeoNoticeMiddleware(Starlette(routes=[Route(ARTICLE, live)]), rules=RULES, geoip_db=city_db)
-    before = METRICS.snapshot()["fallback_placed"]
+    misses: list[PlacementMiss] = []
+    app = GeoNoticeMiddleware(
+        Starlette(routes=[Route(ARTICLE, live)]), rules=RULES, geoip_db=city_db, on_miss=misses.append
+    )
     caplog.set_level(logging.WARNING, logger="geonotice.inject")
     try:
         body = get(app, ARTICLE, READERS["moscow"]).content
@@ -460,5 +463,9 @@ def test_a_page_without_the_placement_point_gets_the_notice_at_the_end_and_opera
         app.close()
     assert body.startswith(b'<!doctype html><html lang="en"><body><main><p>Live blog.</p></main><aside ')
     assert body.endswith(b"</aside></body></html>")
-    assert METRICS.snapshot()["fallback_placed"] == before + 1  # type: ignore[operator]
+    assert isinstance(app.metrics, PlacementCounts)
+    assert app.metrics.count(outcome=PlacementOutcome.END_OF_BODY, reason=MissReason.NO_PLACEMENT_POINT) == 1
+    assert [(m.path, m.notice_ids, m.outcome) for m in misses] == [
+        (ARTICLE, ("ru-undesirable-organization",), PlacementOutcome.END_OF_BODY)
+    ]
     assert ARTICLE in caplog.text and "ru-undesirable-organization" in caplog.text

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import signal
 import socket
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from geonotice.cli import main
-from geonotice.cli.run import split_list
+from geonotice.settings import Settings
 from support.polling import wait_until
 
 if TYPE_CHECKING:
@@ -101,10 +102,54 @@ def test_run_refuses_unknown_geo_headers(value: str, capsys: pytest.CaptureFixtu
 def test_run_needs_a_database_or_geo_headers_to_locate_readers(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["starlette_news:app", "--app-dir", "examples", "--rules", str(RULES)], capsys)
     assert code == 2
-    assert (
-        err
-        == "Error: locating readers needs a GeoIP database (--geoip-db) or CDN geo headers (--geo-headers)\n"
+    assert err == (
+        "Error: --geoip-db: locating readers needs a GeoIP database, or CDN geo headers (see --geo-headers)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--reload-interval", "0"], "--reload-interval: must be a positive number of seconds, not '0'"),
+        (["--port", "http"], "--port: 'http' is not a whole number"),
+        (["--workers", "0"], "--workers: 0 is out of range: it must be at least 1"),
+        (
+            ["--forwarded-header", "X-Real-IP"],
+            "--forwarded-header: 'X-Real-IP' is not one of X-Forwarded-For, Forwarded",
+        ),
+    ],
+)
+def test_run_names_the_option_at_fault(
+    extra: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_example(extra, capsys)
+    assert code == 2
+    assert err.startswith(f"Error: {expected}")
+    assert err.count("\n") == 1
+
+
+def test_run_names_every_option_a_fix_may_involve(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "starlette_news:app",
+        "--app-dir",
+        "examples",
+        "--rules",
+        str(RULES),
+        "--geo-headers",
+        "cloudflare",
+    ]
+    code, err = run(args, capsys)
+    assert code == 2
+    assert err.startswith(
+        "Error: --geo-headers: geo headers are only believed from the CDN or proxy addresses"
+    )
+    assert err.endswith("(see --trusted-proxy)\n")
+
+
+def test_the_console_script_is_main() -> None:
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "geonotice"]
+    assert script.value == "geonotice.cli:main"
+    assert script.load() is main
 
 
 def test_run_refuses_a_port_that_is_taken(capsys: pytest.CaptureFixture[str]) -> None:
@@ -137,7 +182,8 @@ def test_run_reads_its_settings_from_geonotice_environment_variables(
 
 
 def test_proxy_lists_may_be_repeated_or_separated_by_spaces_or_commas() -> None:
-    assert split_list(["10.0.0.0/8, 127.0.0.1", "::1 192.0.2.0/24"]) == (
+    proxies = ["10.0.0.0/8, 127.0.0.1", "::1 192.0.2.0/24"]  # two --trusted-proxy options
+    assert Settings(rules=RULES, trusted_proxies=proxies).trusted_proxies == (
         "10.0.0.0/8",
         "127.0.0.1",
         "::1",

@@ -1,29 +1,25 @@
 """The ``geonotice`` command line: thin commands over library functions that return data.
 
-Exit codes are decided here and nowhere else: 0 all good, 1 findings (rule errors, failed policy
-cases, a rules change with impact), 2 bad usage or settings. The library never calls ``sys.exit``.
+Exit codes are decided in ``main`` and nowhere else: 0 all good, 1 findings (rule errors, failed
+policy cases, a rules change with impact), 2 bad usage or settings. The library never calls
+``sys.exit``.
+
+A command is a click command in a module of its own (``check.py`` holds two close ones), listed
+in ``COMMANDS``: adding one is a module and a line there.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import Sequence
 
 import click
 
-from geonotice.errors import GeoNoticeError
+from geonotice.cli import check, demo, diff, explain, policytest, run
+from geonotice.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Findings
+from geonotice.errors import ConfigError, GeoNoticeError
+from geonotice.settings import option_of
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-
-
-class Findings(click.exceptions.Exit):
-    """Raised by a command that ran fine and found something: exit 1 with no further message."""
-
-    def __init__(self) -> None:
-        super().__init__(EXIT_FINDINGS)
+__all__ = ["COMMANDS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "Findings", "cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "GEONOTICE"})
@@ -32,18 +28,24 @@ def cli() -> None:
     """Add legally required notices to article pages, by where the reader is."""
 
 
-# One module per command; each adds itself to ``cli`` when imported.
-COMMAND_MODULES: tuple[str, ...] = ("run", "demo", "check", "policytest", "explain", "diff")
-
-
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"geonotice.cli.{name}")
+COMMANDS: tuple[click.Command, ...] = (
+    run.run_command,
+    demo.demo_command,
+    check.check,
+    check.schema,
+    policytest.policy_test,
+    explain.explain,
+    diff.diff,
+)
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code instead of exiting, so tests can call it."""
-    _register()
+    """Run the command line; returns the exit code instead of exiting, so tests can call it.
+
+    The console script ``geonotice`` calls it with no arguments and exits with what it returns.
+    """
     try:
         result = cli.main(
             args=list(argv) if argv is not None else None, prog_name="geonotice", standalone_mode=False
@@ -56,12 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_USAGE
+    except ConfigError as error:
+        click.echo(f"geonotice: error: {error.describe(option_of)}", err=True)
+        return EXIT_USAGE
     except GeoNoticeError as error:
         click.echo(f"geonotice: error: {error}", err=True)
         return EXIT_USAGE
     # Without standalone mode, click catches ``Exit`` (so ``Findings``) itself and returns its code.
     return result if isinstance(result, int) else EXIT_OK
-
-
-def run() -> None:  # pragma: no cover - the console script
-    sys.exit(main())

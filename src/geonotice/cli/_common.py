@@ -1,4 +1,4 @@
-"""What several commands share: how a bad value is reported, the ``--format`` option, ``--app``.
+"""What several commands share: exit codes, how a bad value is reported, ``--format``, ``--app``.
 
 Kept apart from the commands so that each command module holds one command and nothing the
 others import from it.
@@ -18,11 +18,22 @@ from geonotice.importer import import_app
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class Findings(click.exceptions.Exit):
+    """Raised by a command that ran fine and found something: exit 1 with no further message."""
+
+    def __init__(self) -> None:
+        super().__init__(EXIT_FINDINGS)
+
 
 class BadArgument(click.ClickException):
     """A bad option value, reported on one line (no usage block) with the usage exit code, 2."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, option: str, message: str) -> None:
         super().__init__(f"Invalid value for {option!r}: {message}")
@@ -31,7 +42,7 @@ class BadArgument(click.ClickException):
 class SettingsError(click.ClickException):
     """A setting that cannot work: one line on stderr and exit code 2, before anything listens."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def format_option(choices: Sequence[str], help: str) -> Callable[[F], F]:

@@ -1,59 +1,89 @@
-"""What ``run`` and ``demo`` share: building the wrapped app with one-line errors, and serving it.
+"""What ``run`` and ``demo`` share: options made from the settings, one-line errors, serving.
 
-Both check every setting before they listen: the middleware is built (rules loaded, database
-opened, proxy networks parsed) first, and anything wrong is refused with a one-line reason and
-exit code 2. Only then is the port bound and uvicorn started.
+Both check every setting before they listen: the settings are parsed, the middleware is built
+(rules loaded, database opened, proxy networks parsed) first, and anything wrong is refused with
+a one-line reason naming the option, and exit code 2. Only then is the port bound and uvicorn
+started.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import click
 import uvicorn
-from starlette.types import ASGIApp
 
-from geonotice.cli._common import SettingsError
+from geonotice.cli._common import F, SettingsError
 from geonotice.errors import ConfigError, GeoIPDatabaseError, RulesError
 from geonotice.importer import one_line
+from geonotice.settings import SETTINGS, option_of
 
-RULES_HELP = "Rules file or directory; reloaded without a restart when it changes."
-HOST_HELP = "Address to listen on."
-PORT = click.IntRange(0, 65535)
-PORT_HELP = "Port to listen on (0: any free port)."
-LOG_LEVELS = click.Choice(["critical", "error", "warning", "info", "debug"])
-
-# The library names its keyword arguments; people at a command line know the options.
-_OPTION_NAMES = (
-    ("trusted_proxies: ", "--trusted-proxy: "),
-    ("geo_headers: ", "--geo-headers: "),
-    ("(geoip_db=...)", "(--geoip-db)"),
-    ("(geo_headers=...)", "(--geo-headers)"),
-    ("GeoHeaders(country='X-Country', region='X-Region')", "'country=X-Country,region=X-Region'"),
-)
+T = TypeVar("T")
 
 
-def build(make: Callable[[], ASGIApp]) -> ASGIApp:
+def setting_options(
+    command: str, *, defaults: Mapping[str, Any] | None = None, optional: Mapping[str, str] | None = None
+) -> Callable[[F], F]:
+    """The options of ``command``: one per setting that names it, in the order of the fields.
+
+    Each option is the setting's ``Setting`` made into a click option, read from its
+    ``GEONOTICE_*`` variable too, and passed to the command as text under the setting's name
+    (``Settings`` parses it, so that every error is reported the same way). ``defaults`` changes a
+    default for this command; ``optional`` makes a required setting optional here, with the words
+    to show as its default.
+    """
+    defaults = defaults or {}
+    optional = optional or {}
+    entries = [entry for entry in SETTINGS.values() if command in entry.spec.commands]
+
+    def decorate(function: F) -> F:
+        for entry in reversed(entries):
+            default = defaults.get(entry.name, entry.default)
+            shown: bool | str = optional.get(entry.name, default not in (None, ()))
+            # A default of None would count as given: a required option must have none at all.
+            required: dict[str, Any] = (
+                {"required": True} if entry.required and entry.name not in optional else {}
+            )
+            function = click.option(
+                entry.option,
+                entry.name,
+                type=click.STRING,
+                envvar=entry.env,
+                show_envvar=True,
+                **(required or {"default": default}),
+                show_default=shown,
+                multiple=entry.spec.multiple,
+                metavar=entry.spec.metavar,
+                help=entry.spec.help,
+            )(function)
+        return function
+
+    return decorate
+
+
+def build(make: Callable[[], T]) -> T:
     """Call ``make``, turning each way the settings can be wrong into a one-line usage error.
 
     Raises:
-        SettingsError: the rules do not load, the database cannot be used, or a setting is invalid.
+        SettingsError: the rules do not load, the database cannot be used, or a setting is invalid;
+            the message starts with the option at fault when there is one.
     """
     try:
-        app: ASGIApp = make()
+        return make()
     except RulesError as error:
         errors = [p for p in error.problems if p.level == "error"] or list(error.problems)
         more = f" (and {len(errors) - 1} more: run 'geonotice check' to see all)" if len(errors) > 1 else ""
         first = str(errors[0]) if errors else "the rules do not load"
-        raise SettingsError(f"--rules: {one_line(first)}{more}") from None
+        raise SettingsError(f"{option_of('rules')}: {one_line(first)}{more}") from None
     except GeoIPDatabaseError as error:
-        raise SettingsError(f"--geoip-db: {one_line(error)}") from None
-    except (ConfigError, ValueError) as error:
-        raise SettingsError(_option_names(one_line(error))) from None
-    return app
+        raise SettingsError(f"{option_of('geoip_db')}: {one_line(error)}") from None
+    except ConfigError as error:
+        raise SettingsError(one_line(error.describe(option_of))) from None
+    except ValueError as error:
+        raise SettingsError(one_line(error)) from None
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -107,9 +137,3 @@ def close(app: Any) -> None:
             stop()
             return
         app = getattr(app, "app", None)
-
-
-def _option_names(message: str) -> str:
-    for keyword, option in _OPTION_NAMES:
-        message = message.replace(keyword, option)
-    return message

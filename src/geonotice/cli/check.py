@@ -7,15 +7,14 @@ from pathlib import Path
 
 import click
 
-from geonotice.cli import Findings, cli
-from geonotice.cli._common import format_option
+from geonotice.cli._common import Findings, format_option
 from geonotice.policy import case_format
 from geonotice.rules import check_rules
 from geonotice.rules import schema as rules_format
 from geonotice.yamlcheck.problems import FORMATS, format_problems, has_errors, summary
 
 
-@cli.command("check")
+@click.command("check")
 @click.argument("rules", type=click.Path(path_type=Path))
 @format_option(FORMATS, help="text for people, json for tools, github for pull request annotations.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
@@ -32,7 +31,7 @@ def check(rules: Path, fmt: str, strict: bool) -> None:
         raise Findings()
 
 
-@cli.command("schema")
+@click.command("schema")
 @click.option("--cases", is_flag=True, help="Describe a policy-case file (*.policy.yaml) instead.")
 def schema(cases: bool) -> None:
     """Print the JSON Schema of a rules file, for editors (VS Code YAML: yaml.schemas)."""

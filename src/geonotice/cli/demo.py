@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import uvicorn
 
-from geonotice.cli import _serving, cli
+from geonotice.cli import _serving
+from geonotice.settings import DEMO, Settings
 
 if TYPE_CHECKING:
     from geonotice.demo.readers import DemoReader
@@ -19,32 +20,33 @@ if TYPE_CHECKING:
 _BANNER_READERS = ("moscow", "crimea", "sevastopol", "kyiv", "berlin", "new-york")
 
 
-@cli.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help=_serving.HOST_HELP)
-@click.option("--port", default=8000, show_default=True, type=_serving.PORT, help=_serving.PORT_HELP)
-@click.option(
-    "--rules",
-    type=click.Path(exists=True, path_type=Path),
-    help=_serving.RULES_HELP + " Default: the example rules shipped with geonotice.",
+@click.command("demo")
+@_serving.setting_options(
+    DEMO,
+    optional={"rules": "the example rules shipped with geonotice"},
+    defaults={"log_level": "warning"},
 )
-@click.option("--log-level", default="warning", show_default=True, type=_serving.LOG_LEVELS)
-def demo_command(host: str, port: int, rules: Path | None, log_level: str) -> None:
+def demo_command(rules: str | None, **options: Any) -> None:
     """Serve a small demo news site behind geonotice, with the example rules and a demo database."""
     from geonotice.demo import DEMO_RULES
     from geonotice.demo.readers import load_demo_readers
     from geonotice.demo.site import create_demo_app, load_articles
 
     # Resolved: in a source checkout the shipped rules are the repository's rules/ directory.
-    rules = rules if rules is not None else DEMO_RULES.resolve()
-    wrapped = _serving.build(lambda: create_demo_app(rules=rules))
-    sock = _serving.bind(host, port)
-    click.echo(demo_banner(_serving.url_of(host, sock), rules, load_demo_readers(), load_articles()))
-    if not _serving.is_loopback(host):
+    given = rules if rules is not None else DEMO_RULES.resolve()
+    settings = _serving.build(lambda: Settings(rules=given, **options))
+    assert isinstance(settings.rules, Path)  # the demo takes its rules from a path
+    demo_rules = settings.rules
+    wrapped = _serving.build(lambda: create_demo_app(rules=demo_rules))
+    sock = _serving.bind(settings.host, settings.port)
+    url = _serving.url_of(settings.host, sock)
+    click.echo(demo_banner(url, demo_rules, load_demo_readers(), load_articles()))
+    if not _serving.is_loopback(settings.host):
         click.echo(
             "Note: the demo trusts only this machine as a proxy, so the reader links and X-Forwarded-For "
             "work from here alone; visitors from other machines are located by their own address."
         )
-    _serving.serve(uvicorn.Config(wrapped, log_level=log_level, proxy_headers=False), sock)
+    _serving.serve(uvicorn.Config(wrapped, log_level=settings.log_level, proxy_headers=False), sock)
 
 
 def demo_banner(url: str, rules: Path, readers: Sequence[DemoReader], articles: Sequence[Article]) -> str:

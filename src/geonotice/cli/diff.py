@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from geonotice.cli import Findings, cli
-from geonotice.cli._common import BadArgument, format_option
+from geonotice.cli._common import BadArgument, Findings, format_option
 from geonotice.policy.impact import compare, format_json, format_markdown, format_text, load_version
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="OLD [NEW]")
 @click.option(
     "--git", "rev", metavar="REV", help="Compare the rules at PATH as of git revision REV with PATH now."

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from geonotice.cli import cli
 from geonotice.cli._common import BadArgument, format_option
 from geonotice.errors import ConfigError
 from geonotice.locate import PRESETS, Location
@@ -26,7 +25,7 @@ from geonotice.rules import Engine, load_rules
 from geonotice.rules.shapes import READER_LANGUAGE
 
 
-@cli.command("explain")
+@click.command("explain")
 @click.argument("rules", type=click.Path(path_type=Path))
 @click.option("--ip", help="The reader's address, placed with --geoip-db.")
 @click.option(

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from geonotice.cli import Findings, cli
-from geonotice.cli._common import BadArgument, format_option, import_app_from
+from geonotice.cli._common import BadArgument, Findings, format_option, import_app_from
 from geonotice.errors import ConfigError
 from geonotice.policy.cases import find_case_files, load_case_file
 from geonotice.policy.junit import write_junit
@@ -18,7 +17,7 @@ from geonotice.rules.files import POLICY_SUFFIX as CASE_SUFFIX
 from geonotice.yamlcheck.problems import format_problems
 
 
-@cli.command("test")
+@click.command("test")
 @click.argument("rules", type=click.Path(path_type=Path))
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -1,59 +1,82 @@
-"""Counters of what the injector did, for the people who operate the site.
+"""Where the responder reports what became of the notices: a small interface and its default.
 
-A notice that could not be placed as the rules ask must be visible to operators: each such page
-is logged (warning, logger ``geonotice.inject``) and counted here. Counting is plain integer
-arithmetic on the event loop's thread; read ``snapshot()`` from anywhere.
+The responder calls ``NoticeMetrics.notices_served`` once per group of notices that share an
+outcome, for every response it rewrites or meant to. Anything with that method can receive the
+reports (a Prometheus exporter, a StatsD client); ``PlacementCounts``, the default, counts them in
+this process. Reports carry notice ids, outcomes and reason codes only: nothing about the reader.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Protocol
 
-from geonotice.rules.model import Placement
+from geonotice.inject.outcomes import MissReason, PlacementOutcome
 
-__all__ = ["METRICS", "InjectMetrics", "PlacementMiss", "logger"]
-
-logger = logging.getLogger("geonotice.inject")
+__all__ = ["NoticeMetrics", "PlacementCounts"]
 
 
-@dataclass(frozen=True, slots=True)
-class PlacementMiss:
-    """Notices of one response that were not placed where the rules asked.
+class NoticeMetrics(Protocol):
+    """Receives the outcome of each response's notices. Called on the event loop's thread."""
 
-    ``outcome`` is ``"end-of-body"`` or ``"end-of-document"`` (placed at the fallback) or
-    ``"not-placed"`` (the page went out without them); ``reason`` says why.
+    def notices_served(
+        self, notice_ids: Sequence[str], outcome: PlacementOutcome, reason: MissReason | None
+    ) -> None:
+        """The notices ``notice_ids`` of one response went out with ``outcome`` (``reason`` is
+        ``None`` for ``PLACED``). Must be quick and must not raise: it runs on the request path."""
+
+
+_Key = tuple[str, PlacementOutcome, "MissReason | None"]
+
+
+class PlacementCounts:
+    """The default ``NoticeMetrics``: counts per notice id, outcome and reason, in this process.
+
+    Each worker process counts its own responses. Counting is plain arithmetic on the event
+    loop's thread; ``snapshot()`` may be read from anywhere.
     """
 
-    path: str
-    notice_ids: tuple[str, ...]
-    requested: Placement | None
-    outcome: str
-    reason: str
-
-
-class InjectMetrics:
-    """Counts of changed responses, fallback placements, and notices not placed (by reason)."""
-
     def __init__(self) -> None:
-        self.injected = 0
-        self.fallback_placed = 0
-        self.not_placed: Counter[str] = Counter()
+        self._counts: Counter[_Key] = Counter()
 
-    def snapshot(self) -> dict[str, object]:
-        """A copy of the counters: ``{"injected": n, "fallback_placed": n, "not_placed": {...}}``."""
-        return {
-            "injected": self.injected,
-            "fallback_placed": self.fallback_placed,
-            "not_placed": dict(self.not_placed),
-        }
+    def notices_served(
+        self, notice_ids: Sequence[str], outcome: PlacementOutcome, reason: MissReason | None
+    ) -> None:
+        counts = self._counts
+        for notice_id in notice_ids:
+            counts[notice_id, outcome, reason] += 1
+
+    def count(
+        self,
+        *,
+        notice_id: str | None = None,
+        outcome: PlacementOutcome | None = None,
+        reason: MissReason | None = None,
+    ) -> int:
+        """How many notices were served, of one id, outcome or reason when given (all by default)."""
+        return sum(
+            n
+            for (i, o, r), n in list(self._counts.items())
+            if (notice_id is None or i == notice_id)
+            and (outcome is None or o is outcome)
+            and (reason is None or r is reason)
+        )
+
+    def snapshot(self) -> list[dict[str, object]]:
+        """The counts as plain rows, for a metrics system or a health endpoint::
+
+        [{"notice": "ru-...", "outcome": "end-of-body", "reason": "no-placement-point", "count": 3}]
+        """
+        return [
+            {"notice": i, "outcome": o.value, "reason": r.value if r else None, "count": n}
+            for (i, o, r), n in sorted(list(self._counts.items()), key=lambda row: _sort_key(row[0]))
+        ]
 
     def reset(self) -> None:
-        self.injected = 0
-        self.fallback_placed = 0
-        self.not_placed.clear()
+        self._counts.clear()
 
 
-METRICS = InjectMetrics()
-"""The process-wide counters used unless a responder is given its own."""
+def _sort_key(key: _Key) -> tuple[str, str, str]:
+    notice_id, outcome, reason = key
+    return notice_id, outcome.value, reason.value if reason else ""

@@ -28,7 +28,9 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from enum import Enum
+from typing import NamedTuple
 
+from geonotice.inject.outcomes import PlacementOutcome
 from geonotice.inject.skipahead import EventFinder, data_position, events_pattern
 from geonotice.rules.model import Placement, PlacementKind
 
@@ -162,10 +164,22 @@ def _events(want_lang: bool, want_body: bool, want_article: bool) -> re.Pattern[
     return events_pattern(tuple(names))
 
 
-# Per set of pending placements (and whether the page language is still wanted): the patterns of
-# _skip, the fast path's events (None when it cannot serve) and whether markers are pending. A
-# page's placements come from a few rules: the keys are few, but the dict is bounded all the same.
-_Plan = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes], "re.Pattern[bytes] | None", bool]
+class _Plan(NamedTuple):
+    """How to scan for one set of pending placements (and whether the page language is wanted)."""
+
+    skip: re.Pattern[bytes]
+    """Consumes a run of any length of what needs no decision (the exact path)."""
+    short: re.Pattern[bytes]
+    """The same, for a short run only (the fast path, before it searches for the next event)."""
+    step: re.Pattern[bytes]
+    """One construct at a ``<`` (the fast path's events)."""
+    events: re.Pattern[bytes] | None
+    """The fast path's events, or ``None`` when it cannot serve (an element id is wanted)."""
+    markers: bool
+    """Whether a marker comment is pending."""
+
+
+# A page's placements come from a few rules: the keys are few, but the dict is bounded all the same.
 _PLANS: dict[tuple[tuple[Placement, ...], bool], _Plan] = {}
 _MAX_PLANS = 256
 
@@ -185,7 +199,7 @@ def _plan(pending: tuple[Placement, ...], want_lang: bool) -> _Plan:
     events = None if ids else _events(want_lang, want_body, want_article)
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
-    plan = _PLANS[key] = (skip, short, step, events, markers)
+    plan = _PLANS[key] = _Plan(skip, short, step, events, markers)
     return plan
 
 
@@ -224,7 +238,8 @@ class PageRewriter:
         self.placed: list[Placement] = []
         self.fallbacks: list[Placement] = []
         self.unplaced: list[Placement] = []
-        self.fallback_outcome = "end-of-body"  # where the fallbacks went, once there are any
+        # Where the fallbacks went, once there are any.
+        self.fallback_outcome = PlacementOutcome.END_OF_BODY
         self._state = _State.DATA if self._pending else _State.DONE
         self._raw_name = b""
         self._ended_in = ""
@@ -271,7 +286,7 @@ class PageRewriter:
             # goes before it so that it is not swallowed too.
             fragments = b"".join(self._render(p, self.page_language) for p in pending)
             self.fallbacks.extend(pending)
-            self.fallback_outcome = "end-of-document"
+            self.fallback_outcome = PlacementOutcome.END_OF_DOCUMENT
             self._state = _State.DONE
             return fragments + tail
         self.unplaced.extend(pending)
@@ -288,7 +303,11 @@ class PageRewriter:
     def _compile(self) -> None:
         """Sets the patterns for what is pending now."""
         plan = _plan(tuple(self._pending), self._want_lang)
-        self._skip_pattern, self._short, self._step, self._events, self._markers = plan
+        self._skip_pattern = plan.skip
+        self._short = plan.short
+        self._step = plan.step
+        self._events = plan.events
+        self._markers = plan.markers
 
     def _insert(self, buf: bytes, at: int, placements: list[Placement], fallback: bool) -> None:
         if not placements:

@@ -72,7 +72,7 @@ class Middlewares:
 
         return self._built.get(
             key,
-            lambda: GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options),  # type: ignore[arg-type]
+            lambda: GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options),
         )
 
     def fetch(self, case: PolicyCase, region: Region) -> Fetched:
