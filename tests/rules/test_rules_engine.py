@@ -412,3 +412,11 @@ def test_explain_agrees_with_evaluate_on_the_example_rules(engine: Engine) -> No
             for host in (None, "news.example", "a.news.example"):
                 decided = engine.evaluate(region, path, host, IN_FORCE).notices
                 assert engine.explain(region, path, host, IN_FORCE).applied == decided
+
+
+def test_rules_built_in_code_have_a_digest_of_their_values() -> None:
+    def build(text: str) -> Ruleset:
+        notice = Notice("n", ("j",), {"en": text}, "en")
+        return Ruleset({"j": Jurisdiction("j", ("RU",))}, (notice,))
+
+    assert build("<p>a</p>").digest == build("<p>a</p>").digest != build("<p>b</p>").digest

@@ -66,19 +66,22 @@ def test_a_valid_edit_is_served_without_a_restart(rules_dir: Path, caplog: pytes
         write(rules_dir / "main.yaml", "second")
         wait_until(lambda: served(holder) == ["second"], "the edit was not served")
     assert holder.version == 2
-    assert any("reloaded: version 2, 1 notice(s)" in r.getMessage() for r in caplog.records)
+    digest = holder.ruleset.version
+    assert any(f"reloaded: rules version {digest}, 1 notice(s)" in r.getMessage() for r in caplog.records)
 
 
 def test_an_invalid_edit_is_logged_and_the_last_good_version_keeps_serving(
     rules_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     holder = RulesHolder(rules_dir, interval=60)
+    good = holder.ruleset.version
     (rules_dir / "main.yaml").write_text(RULES.format(notice_id="second").replace("[RU]", "[RU, UA-99]"))
     assert holder.check_now() is True
     assert served(holder) == ["first"]
     assert holder.version == 1
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert errors[0].startswith(f"rules at {rules_dir} not reloaded: 1 error(s); still serving version 1")
+    expected = f"rules at {rules_dir} not reloaded: 1 error(s); still serving rules version {good}"
+    assert errors[0].startswith(expected)
     assert errors[1] == str(holder.problems[0])
     assert errors[1].startswith(f"{rules_dir / 'main.yaml'}:4:19: error: jurisdiction 'russia': regions[1]: ")
     # Fixed again: served.
@@ -153,3 +156,16 @@ def test_a_given_ruleset_is_served_and_not_watched(rules_dir: Path) -> None:
     assert isinstance(holder.engine, Engine) and served(holder) == ["first"]
     assert holder.reload() is False and holder.check_now() is False
     holder.stop()
+
+
+def test_each_rules_version_has_a_digest_of_its_files(rules_dir: Path, tmp_path: Path) -> None:
+    first = RulesHolder(rules_dir, interval=60).ruleset
+    assert len(first.digest) == 64 and first.version == first.digest[:12]
+    assert [Path(f.path).name for f in first.files] == ["main.yaml"]
+    # The same files elsewhere are the same version; an edit is a new one.
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    (moved / "main.yaml").write_bytes((rules_dir / "main.yaml").read_bytes())
+    assert RulesHolder(moved, interval=60).ruleset.digest == first.digest
+    write(rules_dir / "main.yaml", "second")
+    assert RulesHolder(rules_dir, interval=60).ruleset.digest != first.digest

@@ -15,7 +15,7 @@ from geonotice.rules.engine import Engine
 from geonotice.rules.explain import Explanation, NoticeExplanation, Reason
 from geonotice.rules.files import check_path, rules_files
 from geonotice.rules.holder import RulesHolder
-from geonotice.rules.model import Decision, Notice, Ruleset
+from geonotice.rules.model import Decision, Notice, Ruleset, RulesFile
 from geonotice.rules.validate import check_sources
 from geonotice.yamlcheck import Problem, format_problems, load_marked
 
@@ -27,6 +27,7 @@ __all__ = [
     "NoticeExplanation",
     "Problem",
     "Reason",
+    "RulesFile",
     "Ruleset",
     "RulesError",
     "RulesHolder",

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from geonotice.rules import codes
-from geonotice.rules.model import Jurisdiction, Ruleset
+from geonotice.rules.model import Jurisdiction, Ruleset, RulesFile
 from geonotice.rules.shapes import Ref
 from geonotice.rules.walk import FileChecker
 from geonotice.yamlcheck.hints import did_you_mean
@@ -122,7 +122,7 @@ class Checker(FileChecker):
             pending.extend(ref.name for ref in self.jurisdictions[name].includes)
         return result
 
-    def ruleset(self, sources: Sequence[str]) -> Ruleset:
+    def ruleset(self, sources: Sequence[str], *, digest: str, files: tuple[RulesFile, ...]) -> Ruleset:
         jurisdictions = {
             name: Jurisdiction(
                 name=name,
@@ -141,6 +141,8 @@ class Checker(FileChecker):
             anonymous_readers=tuple(dict.fromkeys(ref.name for ref in self.readers.get("anonymous", []))),
             page_languages=tuple(sorted(self.page_languages, key=lambda rule: -len(rule.prefix))),
             sources=tuple(sources),
+            digest=digest,
+            files=files,
         )
 
 

@@ -53,6 +53,12 @@ class RulesHolder(Watched):
             logger.warning("%s", problem)
         self.engine = Engine(ruleset)
         self._watcher = watcher
+        logger.info(
+            "rules at %s loaded: rules version %s, %d notice(s)",
+            self.path,
+            ruleset.version,
+            len(ruleset.notices),
+        )
 
     @property
     def ruleset(self) -> Ruleset:
@@ -78,10 +84,10 @@ class RulesHolder(Watched):
             self.problems = tuple(problems)
             errors = [p for p in problems if p.is_error]
             logger.error(
-                "rules at %s not reloaded: %d error(s); still serving version %d",
+                "rules at %s not reloaded: %d error(s); still serving rules version %s",
                 self.path,
                 len(errors),
-                self.version,
+                self.engine.ruleset.version,
             )
             for problem in problems:
                 logger.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", problem)
@@ -93,7 +99,10 @@ class RulesHolder(Watched):
         for problem in problems:
             logger.warning("%s", problem)
         logger.info(
-            "rules at %s reloaded: version %d, %d notice(s)", self.path, self.version, len(ruleset.notices)
+            "rules at %s reloaded: rules version %s, %d notice(s)",
+            self.path,
+            ruleset.version,
+            len(ruleset.notices),
         )
         return True
 

@@ -7,9 +7,11 @@ Everything here is plain data. The YAML format they come from is described in ``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePath
 from types import MappingProxyType
 
 from geonotice.rules.languages import language_preferences, notice_language
@@ -117,6 +119,28 @@ class LanguageRule:
 
 
 @dataclass(frozen=True, slots=True)
+class RulesFile:
+    """One file of a rules version: its name as read (the display path) and its SHA-256."""
+
+    path: str
+    digest: str
+
+
+def digest_files(sources: Sequence[tuple[str, bytes]]) -> tuple[str, tuple[RulesFile, ...]]:
+    """The digest of a rules version read from ``(display path, bytes)`` pairs, and its files.
+
+    Only each file's base name enters the version digest, with its bytes: the same rules deployed
+    under another directory are the same version, while renaming a file (which changes the order
+    the files are read in) is a new one.
+    """
+    files = tuple(RulesFile(path, hashlib.sha256(content).hexdigest()) for path, content in sources)
+    version = hashlib.sha256()
+    for file in files:
+        version.update(f"{PurePath(file.path).name}\0{file.digest}\n".encode())
+    return version.hexdigest(), files
+
+
+@dataclass(frozen=True, slots=True)
 class Ruleset:
     """A whole, validated rules version: what the engine compiles and the middleware serves."""
 
@@ -126,9 +150,21 @@ class Ruleset:
     anonymous_readers: tuple[str, ...] = ()  # notice ids for readers on an anonymity network
     page_languages: tuple[LanguageRule, ...] = ()
     sources: tuple[str, ...] = field(default=())
+    # What identifies this version: a SHA-256 over each file's name and bytes (``files``: each
+    # file's name and SHA-256). Rules built in code, not read from files, are digested from
+    # their values, so every version has a digest to put in headers, metrics and the evidence.
+    digest: str = ""
+    files: tuple[RulesFile, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "jurisdictions", MappingProxyType(dict(self.jurisdictions)))
+        if not self.digest:
+            object.__setattr__(self, "digest", hashlib.sha256(repr(self).encode()).hexdigest())
+
+    @property
+    def version(self) -> str:
+        """The short name of this rules version: the first 12 hex digits of its digest."""
+        return self.digest[:12]
 
     def notice(self, notice_id: str) -> Notice | None:
         for notice in self.notices:

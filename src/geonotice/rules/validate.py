@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from geonotice.rules.crossref import Checker
-from geonotice.rules.model import Ruleset
+from geonotice.rules.model import Ruleset, digest_files
 from geonotice.yamlcheck.loader import load_marked
 from geonotice.yamlcheck.problems import Problem, has_errors
 
@@ -39,4 +39,9 @@ def check_sources(
     problems = sorted(set(checker.problems))
     if has_errors(problems):
         return None, problems
-    return checker.ruleset([path for path, _ in sources]), problems
+    digest, files = digest_files([(path, _as_bytes(content)) for path, content in sources])
+    return checker.ruleset([path for path, _ in sources], digest=digest, files=files), problems
+
+
+def _as_bytes(content: bytes | str) -> bytes:
+    return content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
