@@ -48,7 +48,7 @@ def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail(
-            "Debian's chromium is not installed: run `scripts/setup --with-browser` "
+            "Debian's chromium is not installed: run `scripts/setup --with-system-packages` "
             "(or `apt-get install chromium`) before the browser tests"
         )
     with sync_api.sync_playwright() as playwright:
