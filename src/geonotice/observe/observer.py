@@ -132,6 +132,9 @@ class Observer:
         self._sources = sources
         self._rules, self._locator = rules, locator
         if self.evidence is not None:
+            if self.families is not None:
+                self.evidence.on_written = self.families.evidence_lines.inc
+                self.evidence.on_error = self.families.evidence_errors.inc
             self.evidence.start()
         self._rules_checked()
         self._database_checked()

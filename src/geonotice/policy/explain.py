@@ -18,7 +18,7 @@ from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.languages import language_preferences, notice_language, serves
-from geonotice.rules.model import Notice
+from geonotice.rules.model import Notice, Ruleset
 from geonotice.rules.moments import format_timestamp
 
 
@@ -43,6 +43,7 @@ class ReaderReport:
     language: str | None
     explanation: Explanation
     shown: tuple[ShownNotice, ...]
+    ruleset: Ruleset | None = None  # the rules version that decided
 
 
 def locate_region(region: Region, code: str) -> Location:
@@ -94,7 +95,7 @@ def explain_reader(
         for item in explanation.notices
         if item.applies
     )
-    return ReaderReport(location, url, language, explanation, shown)
+    return ReaderReport(location, url, language, explanation, shown, engine.ruleset)
 
 
 def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
@@ -131,6 +132,12 @@ def format_text(report: ReaderReport) -> str:
     out.append(f"  page language: {explanation.page_language or '(none from the rules)'}")
     out.append(f"  reader language: {report.language or '(none given)'}")
     out.append(f"  at: {format_timestamp(explanation.at)}")
+    if report.ruleset is not None:
+        files = len(report.ruleset.files)
+        out.append(
+            f"Rules: version {report.ruleset.version} ({files} file{'' if files == 1 else 's'}, "
+            f"sha256 {report.ruleset.digest})"
+        )
     out.append("Notices considered:")
     if not explanation.notices:
         out.append("  (the rules have no notices)")
@@ -150,7 +157,15 @@ def format_text(report: ReaderReport) -> str:
 def format_json(report: ReaderReport) -> str:
     location = report.location
     explanation = report.explanation
+    ruleset = report.ruleset
     document = {
+        "rules": None
+        if ruleset is None
+        else {
+            "version": ruleset.version,
+            "digest": ruleset.digest,
+            "files": [{"path": f.path, "digest": f.digest} for f in ruleset.files],
+        },
         "reader": {
             "region": str(location.region),
             "country": location.region.country,

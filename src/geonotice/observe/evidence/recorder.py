@@ -38,8 +38,8 @@ class EvidenceRecorder:
     """The evidence record of one worker process, appended to ``path`` (shared with the others).
 
     ``window`` is the aggregation window in seconds (3600, aligned on the hour in UTC);
-    ``clock`` gives the Unix time; ``appender`` is the write seam of ``EvidenceFile``;
-    ``on_written(lines)`` and ``on_error()`` feed the metrics.
+    ``clock`` gives the Unix time; ``appender`` is the write seam of ``EvidenceFile``.
+    ``on_written(lines)`` and ``on_error()``, when set, are told of each append and failure.
 
     Raises:
         ConfigError: the record cannot be written (checked at construction, nothing is left).
@@ -54,15 +54,13 @@ class EvidenceRecorder:
         max_bytes: int = DEFAULT_MAX_BYTES,
         clock: Callable[[], float] = time.time,
         appender: Appender = write_all,
-        on_written: Callable[[int], None] | None = None,
-        on_error: Callable[[], None] | None = None,
     ) -> None:
         self.file = EvidenceFile(path, max_bytes=max_bytes, appender=appender)
         self.window = window
         self.flush_interval = flush_interval
         self._clock = clock
-        self._on_written = on_written
-        self._on_error = on_error
+        self.on_written: Callable[[int], None] | None = None  # the metrics set these two
+        self.on_error: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._counts: dict[CountKey, int] = {}
         self._window_start = -1  # the open window; -1 until started
@@ -178,12 +176,12 @@ class EvidenceRecorder:
             )
             self._failing = False
         self._pending = []
-        if self._on_written is not None:
-            self._on_written(len(lines))
+        if self.on_written is not None:
+            self.on_written(len(lines))
 
     def _failed(self, error: OSError, lines: list[str]) -> None:
-        if self._on_error is not None:
-            self._on_error()
+        if self.on_error is not None:
+            self.on_error()
         if len(lines) > MAX_PENDING_LINES:
             dropped = len(lines) - MAX_PENDING_LINES
             del lines[:dropped]
