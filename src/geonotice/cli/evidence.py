@@ -59,5 +59,5 @@ def evidence(path: Path, notice: str, region_code: str, start_text: str, end_tex
             path, notice=notice, region_code=region_code.strip(), region=region, start=start, end=end
         )
     except OSError as error:
-        raise click.ClickException(f"cannot read the evidence record: {error}") from None
+        raise BadArgument("PATH", f"cannot read the evidence record: {error}") from None
     click.echo(format_json(result) if fmt == "json" else format_text(result), nl=fmt != "json")

@@ -7,8 +7,9 @@ absent (a write the disk cuts short is truncated back before the lock is release
 record would grow past ``max_bytes`` it is first renamed to the next free ``PATH.N`` (1, 2, ...:
 the higher, the newer); nothing is ever deleted, since this is evidence.
 
-``appender`` is the seam for tests that need a write to fail the way a full disk does when no
-small file system can be mounted: it gets the open file descriptor and the bytes.
+``EvidenceFile.appender`` (``write_all`` by default) is the seam for tests that need a write to
+fail the way a full disk does where no small file system can be mounted: it gets the open file
+descriptor and the bytes, and may write part of them and raise ``OSError``.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class EvidenceFile:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self.max_bytes = max_bytes
-        self._appender = appender
+        self.appender = appender
         for candidate in (path, self.lock_path):
             _check_writable(candidate)
 
@@ -69,7 +70,7 @@ class EvidenceFile:
             try:
                 start = os.fstat(fd).st_size
                 try:
-                    self._appender(fd, data)
+                    self.appender(fd, data)
                     os.fsync(fd)
                 except OSError:
                     # A partial line would be read as garbage and a retry would repeat the

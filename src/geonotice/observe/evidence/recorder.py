@@ -61,7 +61,8 @@ class EvidenceRecorder:
         self._clock = clock
         self.on_written: Callable[[int], None] | None = None  # the metrics set these two
         self.on_error: Callable[[], None] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the counts and the queues; held for microseconds
+        self._flush_lock = threading.Lock()  # one flush at a time (the thread's, close's, a test's)
         self._counts: dict[CountKey, int] = {}
         self._window_start = -1  # the open window; -1 until started
         self._window_end = -1.0
@@ -143,6 +144,10 @@ class EvidenceRecorder:
 
     def flush(self) -> None:
         """Append what is due now: ended windows, events, and lines a failed write left."""
+        with self._flush_lock:
+            self._flush()
+
+    def _flush(self) -> None:
         now = self._clock()
         with self._lock:
             if self._window_start >= 0 and now >= self._window_end:
