@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -219,22 +220,24 @@ class GeoNoticeMiddleware:
         pair = (self._version_header, self._version_value)
 
         async def send_with_version(message: Message) -> None:
-            if message["type"] == "http.response.start" and _covered(message, media_types):
-                headers = [item for item in message.get("headers", ()) if item[0].lower() != pair[0]]
-                headers.append(pair)
-                message["headers"] = headers
+            if message["type"] == "http.response.start":
+                headers = message.get("headers") or []
+                if _covered(message["status"], headers, media_types):
+                    if pair[0] in (key.lower() for key, _ in headers):  # the app's own: ours decides
+                        headers = [item for item in headers if item[0].lower() != pair[0]]
+                    message["headers"] = [*headers, pair]
             await send(message)
 
         return send_with_version
 
 
-def _covered(message: Message, media_types: frozenset[str]) -> bool:
+def _covered(status: int, headers: Iterable[tuple[bytes, bytes]], media_types: frozenset[str]) -> bool:
     """Whether a response start is one of the page's covered responses (as the responders judge:
     a covered media type, or a 304 that stands for one)."""
-    if message["status"] == 304:
+    if status == 304:
         return True
-    for key, value in message.get("headers", ()):
-        if key.lower() == b"content-type":
+    for key, value in headers:
+        if key == b"content-type" or key.lower() == b"content-type":
             return value.split(b";", 1)[0].strip().lower().decode("latin-1") in media_types
     return False
 

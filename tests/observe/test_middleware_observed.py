@@ -61,7 +61,12 @@ def get(
     return asyncio.run(go())
 
 
-def samples(registry: CollectorRegistry, name: str) -> dict[tuple[tuple[str, str], ...], float]:
+def samples(
+    app: GeoNoticeMiddleware, registry: CollectorRegistry, name: str
+) -> dict[tuple[tuple[str, str], ...], float]:
+    """The samples of ``name`` once ``app`` has published what it counted."""
+    if app.observer is not None:
+        app.observer.publish()
     return {
         tuple(sorted(sample.labels.items())): sample.value
         for family in registry.collect()
@@ -176,7 +181,7 @@ def test_notices_are_counted_by_notice_jurisdiction_and_outcome(
 ) -> None:
     for reader in ("moscow", "crimea", "minsk", "berlin"):
         assert get(observed, ARTICLE, READERS[reader]).status_code == 200
-    assert samples(registry, "geonotice_notices_served_total") == {
+    assert samples(observed, registry, "geonotice_notices_served_total") == {
         (
             ("jurisdiction", "russia-and-occupied-ukraine"),
             ("notice", "ru-undesirable-organization"),
@@ -190,11 +195,11 @@ def test_notices_are_counted_by_notice_jurisdiction_and_outcome(
             ("reason", "none"),
         ): 1.0,
     }
-    assert samples(registry, "geonotice_covered_responses_total") == {
+    assert samples(observed, registry, "geonotice_covered_responses_total") == {
         (("notices", "yes"), ("source", "database")): 3.0,
         (("notices", "no"), ("source", "database")): 1.0,
     }
-    count = samples(registry, "geonotice_added_duration_seconds_count")
+    count = samples(observed, registry, "geonotice_added_duration_seconds_count")
     assert count == {(("notices", "yes"),): 3.0, (("notices", "no"),): 1.0}
     assert isinstance(observed.settings.metrics, PlacementCounts)
     assert observed.settings.metrics.count() == 3, "the application's own NoticeMetrics still hears"
@@ -222,7 +227,7 @@ def test_covered_responses_are_counted_by_the_source_of_the_region(
     finally:
         app.close()
     by_source: dict[str, float] = {}
-    for labels, value in samples(registry, "geonotice_covered_responses_total").items():
+    for labels, value in samples(app, registry, "geonotice_covered_responses_total").items():
         source = dict(labels)["source"]
         by_source[source] = by_source.get(source, 0) + value
     assert by_source == {"database": 2.0, "cdn-header": 1.0, "anonymous": 1.0, "unknown": 1.0}
@@ -233,12 +238,12 @@ def test_the_rules_version_and_the_database_date_are_exposed(
 ) -> None:
     get(observed, ARTICLE, READERS["moscow"])
     ruleset = observed.rules.ruleset
-    assert samples(registry, "geonotice_rules_info") == {
+    assert samples(observed, registry, "geonotice_rules_info") == {
         (("digest", ruleset.digest), ("version", ruleset.version)): 1.0
     }
     database = observed.locator.database
     assert database is not None
-    assert samples(registry, "geonotice_geoip_database_build_timestamp_seconds") == {
+    assert samples(observed, registry, "geonotice_geoip_database_build_timestamp_seconds") == {
         (): database.build_date.timestamp()
     }
 
@@ -250,6 +255,8 @@ def test_promtool_accepts_the_exposition_of_metrics_app(city_db: Path) -> None:
     try:
         for reader in ("moscow", "crimea", "berlin", "minsk"):
             get(app, ARTICLE, READERS[reader])
+        assert app.observer is not None
+        app.observer.publish()
 
         async def scrape() -> httpx.Response:
             transport = httpx.ASGITransport(app=site)
@@ -271,7 +278,9 @@ def test_an_applications_own_registry_receives_the_metrics(
     observed: GeoNoticeMiddleware, registry: CollectorRegistry
 ) -> None:
     get(observed, ARTICLE, READERS["moscow"])
-    assert b"geonotice_notices_served_total{" in generate_latest(registry)
+    assert observed.observer is not None
+    observed.observer.publish()
+    assert b"geonotice_notices_served_total{jurisdiction=" in generate_latest(registry)
 
 
 # -- the evidence record when the disk fails ---------------------------------------------------
@@ -298,5 +307,5 @@ def test_a_full_disk_is_logged_and_counted_and_never_fails_a_request(
             assert get(observed, ARTICLE, READERS["moscow"]).status_code == 200
         observed.close()  # writes the open window: it fails
     assert (tmp_path / "evidence.jsonl").read_bytes() == before
-    assert samples(registry, "geonotice_evidence_write_errors_total") == {(): 1.0}
+    assert samples(observed, registry, "geonotice_evidence_write_errors_total") == {(): 1.0}
     assert any("cannot be written: No space left on device" in r.getMessage() for r in caplog.records)

@@ -105,7 +105,11 @@ def test_two_workers_count_together_and_promtool_accepts_the_exposition(
             return len(list(directory.glob("counter_*.db"))) == 2
 
         wait_until(both_workers_served, "one worker took every request", timeout=30, interval=0)
-    text, values = scrape(served)
+    text, values = wait_until(
+        lambda: (s := scrape(served)) and total(s[1], "geonotice_added_duration_seconds_count") == sent and s,
+        "the workers did not publish every count",  # they publish once a second
+        timeout=10,
+    )
     assert total(values, "geonotice_notices_served_total", notice=NOTICE, outcome="placed") == sent
     assert total(values, "geonotice_covered_responses_total", source="database", notices="yes") == sent
     assert total(values, "geonotice_added_duration_seconds_count") == sent

@@ -4,6 +4,7 @@ On the request path it counts each covered response by the source of the reader'
 what geonotice added to it, and hands the responder a ``NoticeMetrics`` sink for the notices:
 one sink per reader region and rules version, made once and reused (``sink``), which knows the
 jurisdiction that gave each notice, so reporting a notice is a dict lookup and two increments.
+The metrics are counted in plain integers and published by a thread (``publish.py``).
 
 Off the request path it follows the rules and the database: when it starts (ASGI lifespan
 startup, or the first request) and after each change the file watchers handle (a listener on
@@ -20,7 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry
-from prometheus_client.metrics import Counter
 from starlette.types import Scope
 
 from geonotice.inject.metrics import NoticeMetrics
@@ -28,8 +28,9 @@ from geonotice.inject.outcomes import MissReason, PlacementOutcome
 from geonotice.locate import GeoIPDatabase, Locator
 from geonotice.observe.evidence.lines import CountKey, geoip_line, rules_line
 from geonotice.observe.evidence.recorder import EvidenceRecorder
-from geonotice.observe.families import Families, families_for
+from geonotice.observe.families import ADDED_SECONDS_BUCKETS, Families, families_for
 from geonotice.observe.jurisdictions import attribute
+from geonotice.observe.publish import Cell, HistogramCell, Publisher
 from geonotice.observe.sources import RegionSources
 from geonotice.region import Region
 from geonotice.rules import Engine, RulesHolder
@@ -43,30 +44,28 @@ NO_JURISDICTION = "none"  # a notice reported for a reader the rules did not giv
 
 
 _SlotKey = tuple[str, PlacementOutcome, "MissReason | None"]
-_Slot = tuple["Counter | None", CountKey]
+_Slot = tuple["Cell | None", CountKey]
 
 
 class _Sink:
     """The ``NoticeMetrics`` of the readers of one region under one rules version."""
 
-    __slots__ = ("_digest", "_evidence", "_families", "_forward", "_jurisdictions", "_slots")
+    __slots__ = ("_digest", "_evidence", "_forward", "_jurisdictions", "_observer", "_slots")
 
     def __init__(
         self,
         digest: str,
         jurisdictions: dict[str, str],
-        families: Families | None,
+        observer: Observer,
         evidence: EvidenceRecorder | None,
         forward: NoticeMetrics | None,
     ) -> None:
         self._digest = digest
         self._jurisdictions = jurisdictions
-        self._families = families
+        self._observer = observer
         self._evidence = evidence
         self._forward = forward
-        self._slots: dict[
-            tuple[str, PlacementOutcome, MissReason | None], tuple[Counter | None, CountKey]
-        ] = {}
+        self._slots: dict[_SlotKey, _Slot] = {}
 
     def notices_served(
         self, notice_ids: Sequence[str], outcome: PlacementOutcome, reason: MissReason | None
@@ -77,9 +76,9 @@ class _Sink:
             slot = slots.get((notice_id, outcome, reason))
             if slot is None:
                 slot = self._slot(notice_id, outcome, reason)
-            counter, key = slot
-            if counter is not None:
-                counter.inc()
+            cell, key = slot
+            if cell is not None:
+                cell.value += 1
             if evidence is not None:
                 evidence.count(key)
         if self._forward is not None:
@@ -88,12 +87,11 @@ class _Sink:
     def _slot(self, notice_id: str, outcome: PlacementOutcome, reason: MissReason | None) -> _Slot:
         jurisdiction = self._jurisdictions.get(notice_id, NO_JURISDICTION)
         reason_code = reason.value if reason is not None else None
-        counter = None
-        if self._families is not None:
-            counter = self._families.notices_served.labels(
-                notice_id, jurisdiction, outcome.value, reason_code or "none"
-            )
-        slot = (counter, (self._digest, notice_id, jurisdiction, outcome.value, reason_code))
+        labels = (notice_id, jurisdiction, outcome.value, reason_code or "none")
+        slot = (
+            self._observer.served_cell(labels),
+            (self._digest, notice_id, jurisdiction, outcome.value, reason_code),
+        )
         self._slots[(notice_id, outcome, reason)] = slot
         return slot
 
@@ -119,7 +117,10 @@ class Observer:
         self._locator: Locator | None = None
         self._engine: Engine | None = None  # the one the sinks were made for
         self._sinks: dict[Region, _Sink] = {}
-        self._responses: dict[tuple[str, bool], Counter] = {}
+        self._publisher = Publisher()
+        self._served: dict[tuple[str, ...], Cell] = {}
+        self._responses: dict[tuple[str, bool], Cell] = {}
+        self._added: dict[bool, HistogramCell] = {}
         self._recorded_engine: Engine | None = None
         self._recorded_database: GeoIPDatabase | None = None
 
@@ -129,6 +130,8 @@ class Observer:
         """Begin: make the metric families, record what is served now, follow the reloads."""
         if self.registry is not None and self.families is None:
             self.families = families_for(self.registry)
+        if self.families is not None:
+            self._publisher.start()
         self._sources = sources
         self._rules, self._locator = rules, locator
         if self.evidence is not None:
@@ -149,6 +152,12 @@ class Observer:
             self._locator.remove_listener(self._database_checked)
         if self.evidence is not None:
             self.evidence.close()
+        self._publisher.close()
+
+    def publish(self) -> None:
+        """Publish the counts of the request path to Prometheus now rather than within the
+        second (a test about to read the registry)."""
+        self._publisher.publish()
 
     # -- the request path ---------------------------------------------------------------------
 
@@ -160,9 +169,7 @@ class Observer:
         if sink is None:
             if len(self._sinks) >= SINK_CACHE_SIZE:
                 self._sinks = {}
-            sink = _Sink(
-                engine.ruleset.digest, attribute(engine, region), self.families, self.evidence, self.forward
-            )
+            sink = _Sink(engine.ruleset.digest, attribute(engine, region), self, self.evidence, self.forward)
             self._sinks[region] = sink
         return sink
 
@@ -172,12 +179,27 @@ class Observer:
         if families is None or self._sources is None:
             return
         source = self._sources.label(scope, region)
-        counter = self._responses.get((source, with_notices))
-        if counter is None:
-            counter = families.covered_responses.labels(source, "yes" if with_notices else "no")
-            self._responses[(source, with_notices)] = counter
-        counter.inc()
-        families.added_seconds.labels("yes" if with_notices else "no").observe(added_seconds)
+        cell = self._responses.get((source, with_notices))
+        if cell is None:
+            child = families.covered_responses.labels(source, "yes" if with_notices else "no")
+            cell = self._responses[(source, with_notices)] = self._publisher.counter(child)
+        cell.value += 1
+        added = self._added.get(with_notices)
+        if added is None:
+            histogram = families.added_seconds.labels("yes" if with_notices else "no")
+            added = self._added[with_notices] = self._publisher.histogram(histogram, ADDED_SECONDS_BUCKETS)
+        added.observe(added_seconds)
+
+    def served_cell(self, labels: tuple[str, str, str, str]) -> Cell | None:
+        """The cell of ``geonotice_notices_served_total`` with these labels (made once)."""
+        if self.families is None:
+            return None
+        cell = self._served.get(labels)
+        if cell is None:
+            cell = self._served[labels] = self._publisher.counter(
+                self.families.notices_served.labels(*labels)
+            )
+        return cell
 
     # -- reloads, on the watcher threads ------------------------------------------------------
 
