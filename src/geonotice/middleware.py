@@ -14,9 +14,9 @@ request when the server sends no lifespan events, and stops on ``lifespan.shutdo
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -89,9 +89,11 @@ class GeoNoticeMiddleware:
             self.observer = Observer(
                 registry=settings.metrics_registry, evidence=evidence, forward=settings.metrics
             )
+        # Covered responses name the rules version that decided them, through the cache policy
+        # (which every covered response gets, whoever reads it), rebuilt once per version.
         self._version_header = settings.version_header.lower().encode("latin-1")
-        self._version_engine: Engine | None = None
-        self._version_value = b""
+        self._policy_engine: Engine | None = None
+        self._policy = self.cache_policy
         self._running = False
         self._lock = threading.Lock()
 
@@ -176,70 +178,38 @@ class GeoNoticeMiddleware:
         region = self.locator.locate(scope)
         at = settings.clock() if settings.clock is not None else None
         decision = engine.evaluate(region, path, host, at)
-        if self._version_header:
-            send = self._with_version(send, engine, media_types)
+        policy = self._cache_policy(engine) if self._version_header else self.cache_policy
         if not decision.notices:
             decided = perf_counter() - started
-            await CacheHeadersResponder(self.app, self.cache_policy, media_types=media_types)(
-                scope, receive, send
-            )
+            await CacheHeadersResponder(self.app, policy, media_types=media_types)(scope, receive, send)
             if observer is not None:
                 observer.response(scope, region, False, decided)
             return
 
-        if observer is None:
-            responder = NoticeResponder(
-                self.app,
-                decision,
-                languages=parse_accept_language(accept_language),
-                cache=self.cache_policy,
-                metrics=settings.metrics,
-                on_miss=settings.on_miss,
-                covered_media_types=media_types,
-            )
-            await responder(scope, receive, send)
-            return
-        timed = TimedNoticeResponder(
+        # Timing a rewritten response costs a few µs (it wraps every message): one in a few is.
+        timed = observer is not None and observer.time_this_one()
+        responder = (TimedNoticeResponder if timed else NoticeResponder)(
             self.app,
             decision,
             languages=parse_accept_language(accept_language),
-            cache=self.cache_policy,
-            metrics=observer.sink(engine, region),
+            cache=policy,
+            metrics=observer.sink(engine, region) if observer is not None else settings.metrics,
             on_miss=settings.on_miss,
             covered_media_types=media_types,
         )
         decided = perf_counter() - started
-        await timed(scope, receive, send)
-        observer.response(scope, region, True, decided + timed.spent)
+        await responder(scope, receive, send)
+        if observer is not None:
+            spent = responder.spent if isinstance(responder, TimedNoticeResponder) else None
+            observer.response(scope, region, True, None if spent is None else decided + spent)
 
-    def _with_version(self, send: Send, engine: Engine, media_types: frozenset[str]) -> Send:
-        """``send``, giving the covered responses of this page the rules version that decided them."""
-        if engine is not self._version_engine:
-            self._version_value = engine.ruleset.version.encode("latin-1")
-            self._version_engine = engine
-        pair = (self._version_header, self._version_value)
-
-        async def send_with_version(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.get("headers") or []
-                if _covered(message["status"], headers, media_types):
-                    if pair[0] in (key.lower() for key, _ in headers):  # the app's own: ours decides
-                        headers = [item for item in headers if item[0].lower() != pair[0]]
-                    message["headers"] = [*headers, pair]
-            await send(message)
-
-        return send_with_version
-
-
-def _covered(status: int, headers: Iterable[tuple[bytes, bytes]], media_types: frozenset[str]) -> bool:
-    """Whether a response start is one of the page's covered responses (as the responders judge:
-    a covered media type, or a 304 that stands for one)."""
-    if status == 304:
-        return True
-    for key, value in headers:
-        if key == b"content-type" or key.lower() == b"content-type":
-            return value.split(b";", 1)[0].strip().lower().decode("latin-1") in media_types
-    return False
+    def _cache_policy(self, engine: Engine) -> CachePolicy:
+        """The cache policy, with the version header of ``engine``'s rules when there is one."""
+        if engine is not self._policy_engine:
+            version = engine.ruleset.version.encode("latin-1")
+            self._policy = dataclasses.replace(self.cache_policy, headers=((self._version_header, version),))
+            self._policy_engine = engine
+        return self._policy
 
 
 def _check_locating(settings: Settings) -> None:

@@ -65,7 +65,7 @@ def run_command(app: str, app_dir: Path, factory: bool, **options: Any) -> None:
         "workers": settings.workers,
     }
     if settings.workers == 1:
-        with metrics_server(settings):
+        with contextlib.closing(sock), metrics_server(settings):
             serve(uvicorn.Config(wrapped, **config_args), sock)
         return
     # The checked middleware was only a test of the settings: each worker builds its own.
@@ -78,6 +78,7 @@ def run_command(app: str, app_dir: Path, factory: bool, **options: Any) -> None:
     # files that this process, which serves /metrics, adds up (prometheus-client's multiprocess
     # mode; the variable must be set before the workers start).
     with contextlib.ExitStack() as stack:
+        stack.enter_context(contextlib.closing(sock))
         if settings.metrics_port is not None:
             stack.enter_context(multiprocess_directory())
         stack.enter_context(metrics_server(settings))

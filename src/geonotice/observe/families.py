@@ -76,7 +76,8 @@ def _make(registry: CollectorRegistry) -> Families:
         added_seconds=Histogram(
             "geonotice_added_duration_seconds",
             "Time geonotice added to a covered response: locating the reader, deciding, and "
-            "rewriting the response, without the application's own time or the network's.",
+            "rewriting the response, without the application's own time or the network's. Every "
+            "response without notices; one in 8 with notices (timing a rewrite costs µs).",
             ["notices"],
             buckets=ADDED_SECONDS_BUCKETS,
             registry=registry,

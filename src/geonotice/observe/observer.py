@@ -40,6 +40,7 @@ from geonotice.rules.model import RulesFile, digest_files
 __all__ = ["Observer"]
 
 SINK_CACHE_SIZE = 4096
+TIME_ONE_IN = 8  # responses with notices whose added time is measured: one in this many
 NO_JURISDICTION = "none"  # a notice reported for a reader the rules did not give it to (never expected)
 
 
@@ -121,6 +122,7 @@ class Observer:
         self._served: dict[tuple[str, ...], Cell] = {}
         self._responses: dict[tuple[str, bool], Cell] = {}
         self._added: dict[bool, HistogramCell] = {}
+        self._tick = 0
         self._recorded_engine: Engine | None = None
         self._recorded_database: GeoIPDatabase | None = None
 
@@ -173,8 +175,14 @@ class Observer:
             self._sinks[region] = sink
         return sink
 
-    def response(self, scope: Scope, region: Region, with_notices: bool, added_seconds: float) -> None:
-        """A covered response went out: count it by source, and time what geonotice added."""
+    def time_this_one(self) -> bool:
+        """Whether to time this response with notices (one in ``TIME_ONE_IN``, the first included)."""
+        self._tick += 1
+        return self._tick % TIME_ONE_IN == 1
+
+    def response(self, scope: Scope, region: Region, with_notices: bool, added_seconds: float | None) -> None:
+        """A covered response went out: count it by source, and record what geonotice added to
+        it (``None``: not timed)."""
         families = self.families
         if families is None or self._sources is None:
             return
@@ -184,6 +192,8 @@ class Observer:
             child = families.covered_responses.labels(source, "yes" if with_notices else "no")
             cell = self._responses[(source, with_notices)] = self._publisher.counter(child)
         cell.value += 1
+        if added_seconds is None:
+            return
         added = self._added.get(with_notices)
         if added is None:
             histogram = families.added_seconds.labels("yes" if with_notices else "no")
