@@ -67,6 +67,10 @@ def record(tmp_path: Path, versions: tuple[Engine, Engine]) -> Path:
     return path
 
 
+def first_two_days(region: str) -> list[str]:
+    return ["--region", region, "--from", "2026-01-01", "--to", "2026-01-02", "--format", "json"]
+
+
 def evidence(record: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["evidence", str(record), "--notice", NOTICE, *args])
     captured = capsys.readouterr()
@@ -76,18 +80,7 @@ def evidence(record: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tu
 def test_readers_in_a_region_count_only_under_the_versions_whose_jurisdiction_held_it(
     record: Path, versions: tuple[Engine, Engine], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out = evidence(
-        record,
-        "--region",
-        "UA-43",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-01-02",
-        "--format",
-        "json",
-        capsys=capsys,
-    )
+    code, out = evidence(record, *first_two_days("UA-43"), capsys=capsys)
     assert code == 0
     answer = json.loads(out)
     first, second = versions
@@ -113,31 +106,9 @@ def test_readers_in_a_region_count_only_under_the_versions_whose_jurisdiction_he
 def test_a_country_counts_the_jurisdictions_that_hold_it_and_those_that_hold_part_of_it(
     record: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, out = evidence(
-        record,
-        "--region",
-        "RU",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-01-02",
-        "--format",
-        "json",
-        capsys=capsys,
-    )
+    _, out = evidence(record, *first_two_days("RU"), capsys=capsys)
     assert json.loads(out)["counts"]["shown"] == 47 * 2 * 11
-    _, out = evidence(
-        record,
-        "--region",
-        "UA",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-01-02",
-        "--format",
-        "json",
-        capsys=capsys,
-    )
+    _, out = evidence(record, *first_two_days("UA"), capsys=capsys)
     answer = json.loads(out)
     assert answer["counts"]["shown"] == 0
     assert answer["counts_part_of_region"]["shown"] == 47 * 2 * 11  # both versions hold part of Ukraine

@@ -32,6 +32,17 @@ DEMO_DB = REPO / "src" / "geonotice" / "demo" / "demo-city.mmdb"
 PATH = "/a/harbour-cranes-fall-silent/7.html"
 MOSCOW = READERS["moscow"]
 NOTICE = "ru-undesirable-organization"
+# The settings that are checked before serving, for the tests of bad options.
+CHECKED_RUN = [
+    "run",
+    "starlette_news:app",
+    "--app-dir",
+    "examples",
+    "--rules",
+    str(RULES),
+    "--geoip-db",
+    str(DEMO_DB),
+]
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) ReaderTwelve/77.0 UniqueAgentMarker"
 
 
@@ -245,17 +256,7 @@ def test_killing_the_server_mid_window_loses_at_most_that_window(launcher: Launc
 def test_an_unwritable_evidence_record_is_refused_before_serving(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [
-        "run",
-        "starlette_news:app",
-        "--app-dir",
-        "examples",
-        "--rules",
-        str(RULES),
-        "--geoip-db",
-        str(DEMO_DB),
-    ]
-    code = main([*args, "--evidence-log", str(tmp_path / "no-such-directory" / "evidence.jsonl")])
+    code = main([*CHECKED_RUN, "--evidence-log", str(tmp_path / "no-such-directory" / "evidence.jsonl")])
     err = capsys.readouterr().err
     assert code == 2
     assert err == (
@@ -340,17 +341,7 @@ def test_a_disk_that_fills_up_is_logged_and_counted_and_readers_are_served(
 def test_run_names_the_observing_option_at_fault(
     extra: list[str], expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [
-        "run",
-        "starlette_news:app",
-        "--app-dir",
-        "examples",
-        "--rules",
-        str(RULES),
-        "--geoip-db",
-        str(DEMO_DB),
-    ]
-    code = main([*args, *extra])
+    code = main([*CHECKED_RUN, *extra])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(f"Error: {expected}") and err.count("\n") == 1
@@ -361,17 +352,7 @@ def test_a_metrics_port_that_is_taken_is_one_line(capsys: pytest.CaptureFixture[
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        args = [
-            "run",
-            "starlette_news:app",
-            "--app-dir",
-            "examples",
-            "--rules",
-            str(RULES),
-            "--geoip-db",
-            str(DEMO_DB),
-        ]
-        code = main([*args, "--port", "0", "--metrics-port", str(port)])
+        code = main([*CHECKED_RUN, "--port", "0", "--metrics-port", str(port)])
     err = capsys.readouterr().err
     assert code == 2
     assert err == f"Error: --metrics-port: cannot listen on 127.0.0.1:{port}: Address already in use\n"
