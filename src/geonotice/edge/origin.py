@@ -56,8 +56,8 @@ _WHY = {
     Fallback.UNDECIDED: "the edge leaves some readers to the origin ({header}: undecided)",
     Fallback.MALFORMED: "a trusted proxy sent a {header} that is not one variant name; ignored",
     Fallback.UNTRUSTED: "a {header} header from a peer that is not a trusted proxy was ignored",
-    Fallback.STALE: "{header}: {name} is not a variant of rules version {version}: the edge's table is out "
-    "of date; regenerate it (geonotice edge-config) and redeploy it",
+    Fallback.STALE: "{header}: {name} is of another rules version than the one serving, {version}: the "
+    "edge's table and the origin's rules differ; deploy both from the same rules (geonotice edge-config)",
     Fallback.UNKNOWN: "{header}: {name} is no variant of rules version {version}",
 }
 
