@@ -117,3 +117,11 @@ def test_varnish_believes_the_geo_headers_only_from_the_listed_proxies(capsys: C
     assert 'acl geonotice_trusted {\n    "10.0.0.0"/8;\n    "192.0.2.1";\n}' in text
     assert "if (client.ip ~ geonotice_trusted) {" in text
     assert "req.http.CloudFront-Viewer-Country-Region" in text
+
+
+def test_nginx_without_a_geoip2_block_of_its_own_uses_the_operators(capsys: Capture) -> None:
+    assert main(["edge-config", RULES, "--for", "nginx", "--no-geoip2-block"]) == 0
+    text = capsys.readouterr().out
+    assert "\ngeoip2 " not in text
+    assert "#   $geonotice_country country iso_code;" in text
+    assert f"`geonotice edge-config {RULES} --for nginx --no-geoip2-block`" in text

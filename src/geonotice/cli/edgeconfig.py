@@ -30,6 +30,12 @@ _DEFAULTS = EdgeOptions()
     help="nginx: the City database the geoip2 module reads (the origin's own, ideally).",
 )
 @click.option(
+    "--no-geoip2-block",
+    "no_block",
+    is_flag=True,
+    help="nginx: leave the geoip2 block out, for an nginx that has one for this database already.",
+)
+@click.option(
     "--geo-headers",
     metavar="PRESET|country=H[,region=H]",
     default="cloudflare",
@@ -47,7 +53,13 @@ _DEFAULTS = EdgeOptions()
     "--variant-header", default=VARIANT_HEADER, show_default=True, metavar="HEADER", help="The header."
 )
 def edge_config_command(
-    rules: Path, edge: str, geoip_db: str, geo_headers: str, trusted: tuple[str, ...], variant_header: str
+    rules: Path,
+    edge: str,
+    geoip_db: str,
+    no_block: bool,
+    geo_headers: str,
+    trusted: tuple[str, ...],
+    variant_header: str,
 ) -> None:
     """Print the config that makes EDGE (nginx, varnish, fastly, cloudfront, cloudflare) compute
     the reader's variant under the rules RULES, key its cache on it and send it to the origin.
@@ -78,11 +90,14 @@ def edge_config_command(
             words += [option, value]
     for entry in trusted:
         words += ["--trusted-proxy", entry]
+    if no_block:
+        words.append("--no-geoip2-block")
     options = EdgeOptions(
         variant_header=header or VARIANT_HEADER,
         geoip_db=geoip_db,
         geo_headers=geo or PRESETS["cloudflare"],
         trusted_proxies=trusted,
         command=shlex.join(words),
+        geoip2_block=not no_block,
     )
     click.echo(edge_config(variants_of(read_rules(rules)), edge, options), nl=False)

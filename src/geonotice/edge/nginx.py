@@ -24,13 +24,19 @@ def nginx_config(table: VariantTable, options: EdgeOptions) -> str:
         "geoip2 looks up $remote_addr: behind a load balancer, set it with the realip module",
         "(set_real_ip_from, real_ip_header). proxy_set_header replaces whatever the reader sent.",
     ]
+    variables = [
+        "    $geonotice_country country iso_code;",
+        "    $geonotice_subdivision subdivisions 0 iso_code;",
+    ]
+    if options.geoip2_block:
+        how.append("nginx refuses a second geoip2 block for the same database: if you have one, make this")
+        how.append("file with --no-geoip2-block and add its two variables to your block.")
+    else:
+        how.append("Your own geoip2 block (for the same database as the origin's) must define:")
+        how += [f"  {line.strip()}" for line in variables]
     out = [header_comment(table, options, prefix="#", how=how)]
-    out.append(f"geoip2 {_quoted(options.geoip_db)} {{")
-    out.append("    auto_reload 60m;")
-    out.append("    $geonotice_country country iso_code;")
-    out.append("    $geonotice_subdivision subdivisions 0 iso_code;")
-    out.append("}")
-    out.append("")
+    if options.geoip2_block:
+        out += [f"geoip2 {_quoted(options.geoip_db)} {{", "    auto_reload 60m;", *variables, "}", ""]
     out.append("# The reader's country: not in the table means the default variant.")
     out.append("map $geonotice_country $geonotice_country_variant {")
     out.append(f"    default {table.default.name};")

@@ -31,7 +31,9 @@ VARIANT_HEADER = "Geonotice-Variant"
 class EdgeOptions:
     """How a config is generated beyond the table.
 
-    ``geoip_db``: the database path nginx's ``geoip2`` block opens. ``geo_headers``: the request
+    ``geoip_db``: the database path nginx's ``geoip2`` block opens; without ``geoip2_block`` the
+    include has none and uses the variables of the operator's own block (nginx refuses a second
+    block for the same file). ``geo_headers``: the request
     headers Varnish reads the country and subdivision from (a CDN's). ``trusted_proxies``: the
     only clients Varnish believes those headers from (empty: every client, for a Varnish only
     the CDN can reach). ``command``: how the config was made, for its header comment.
@@ -42,6 +44,7 @@ class EdgeOptions:
     geo_headers: GeoHeaders = PRESETS["cloudflare"]
     trusted_proxies: tuple[str, ...] = ()
     command: str = "geonotice edge-config RULES --for EDGE"
+    geoip2_block: bool = True
 
 
 def variant_for_geo(
