@@ -86,10 +86,10 @@ def page_path(name: str) -> str:
 
 
 def geodb() -> ModuleType:
-    """The module with the helpers the tests build GeoIP databases with."""
-    from geonotice.demo import geodb as helpers
+    """The module the tests build their GeoIP databases with (one place to change if it moves)."""
+    from geonotice.demo import geodb as module
 
-    return helpers
+    return module
 
 
 def reader_network(country: str, number: int) -> str:
@@ -102,13 +102,13 @@ def reader_address(country: str, number: int) -> str:
 
 def write_world(directory: Path) -> tuple[Path, dict[str, Path]]:
     """A City database of Moscow and Berlin networks, and one rules folder per scenario."""
-    helpers = geodb()
+    geo = geodb()
     records = []
     for country, subdivision in (("RU", "MOW"), ("DE", "BE")):
-        record = helpers.city_record(country, [subdivision])
+        record = geo.city_record(country, [subdivision])
         for number in range(NETWORKS):
             records.append((reader_network(country, number), record))
-    db = helpers.write_database(directory / "bench-city.mmdb", records, database_type="GeoIP2-City")
+    db = geo.write_database(directory / "bench-city.mmdb", records, database_type="GeoIP2-City")
     rules = {}
     for scenario in SCENARIOS:
         folder = directory / f"rules-{scenario}"
