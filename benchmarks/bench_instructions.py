@@ -207,18 +207,38 @@ def run_scenario(
             for address in addresses:
                 await serve(app, path, address)
             os.getpgrp()  # callgrind: --dump-before=os_getpgrp ends the measured part
+            gc.unfreeze()
 
     asyncio.run(main())
+    if isinstance(app, GeoNoticeMiddleware):
+        app.close()
 
 
 def _check(scenario: str, name: str, body: bytes) -> None:
-    expected = page_bytes(name)
+    """Raises ``RuntimeError`` unless the page came back untouched (bare, no notice) or with the
+    notice once, at the landmark of its placement on corpus pages: what is measured is what the
+    scenario says."""
+    page = page_bytes(name)
+    if scenario not in PLACEMENTS:
+        if body != page:
+            raise RuntimeError(f"{scenario} on {name}: the page was changed")
+        return
     notices = body.count(NOTICE_ID)
-    if scenario in PLACEMENTS:
-        if notices != 1 or len(body) <= len(expected):
-            raise RuntimeError(f"{scenario} on {name}: expected the notice once, found {notices}")
-    elif body != expected:
-        raise RuntimeError(f"{scenario} on {name}: the page was changed")
+    if notices != 1:
+        raise RuntimeError(f"{scenario} on {name}: expected the notice once, found {notices}")
+    at = body.rfind(b"<aside", 0, body.find(NOTICE_ID))
+    fragment = body[at : at + len(body) - len(page)]
+    if body[:at] + body[at + len(fragment) :] != page:
+        raise RuntimeError(f"{scenario} on {name}: the page changed besides the notice")
+    if name != TEMPLATE:
+        marks = corpus.page(name).landmarks
+        wanted = {
+            "notice-article": marks.article_start,
+            "notice-body-start": marks.body_start,
+            "notice-body-end": marks.body_end,
+        }[scenario]
+        if at != wanted:
+            raise RuntimeError(f"{scenario} on {name}: the notice is at byte {at}, not {wanted}")
 
 
 # -- the parent: one callgrind process per scenario -------------------------------------------

@@ -81,6 +81,8 @@ def build(rng: Random, paragraphs: int = 34) -> PageBuilder:
         f"<TITLE>{html.escape(TITLE)} | Valley Portal</TITLE>\n",
         meta_tags(rng, site=SITE, title=TITLE, description=description, url=url, image=image),
         gtm_head("GTM-VALLEY"),
+        "<!-- legacy layout, kept for the print stylesheet: "
+        '<BODY BGCOLOR="#FFFFFF"><article class="print"> -->\n',
         consent_script(rng),
         data_layer(rng, section="local", title=TITLE),
         ad_setup(rng, 12),

@@ -134,6 +134,9 @@ def build(rng: Random, paragraphs: int = 64, comments: int = 24) -> PageBuilder:
         'aria-expanded="false"><span class="toggle-text">Search</span></button>\n',
         "</div></header>\n",
         '<main id="site-content">\n',
+        # Themes leave markup they switched off in comments.
+        '<!-- <div class="breaking-banner"><article class="breaking"><h1>Breaking news</h1></article></div>'
+        " (banner off since 2025-03) -->\n",
     )
     page.article(
         '<article class="post-48213 post type-post status-publish format-standard has-post-thumbnail hentry '
