@@ -13,8 +13,10 @@ import html
 import json
 from random import Random
 
+from ._blocks import nav_links
 from ._builder import PageBuilder
-from ._text import EN_WORDS, css, nav_links, news_article_json_ld, paragraph, person, sentence, slug
+from ._head import css, news_article_json_ld
+from ._prose import EN_WORDS, paragraph, person, sentence, slug
 
 SITE = "amp.northstar-daily.example"
 TITLE = "Water shortages spread to three more districts as reservoirs fall"

@@ -13,23 +13,11 @@ import html
 import json
 from random import Random
 
+from ._blocks import teaser_cards
 from ._builder import PageBuilder
-from ._text import (
-    EN_WORDS,
-    ad_setup,
-    chartbeat,
-    comscore,
-    consent_script,
-    css,
-    data_layer,
-    meta_tags,
-    news_article_json_ld,
-    paragraph,
-    person,
-    sentence,
-    slug,
-    teaser_cards,
-)
+from ._head import css, meta_tags, news_article_json_ld
+from ._prose import EN_WORDS, paragraph, person, sentence, slug
+from ._scripts import ad_setup, chartbeat, comscore, consent_script, data_layer
 
 SITE = "www.harbor-tribune.example"
 TITLE = "Port authority's budget shortfall grows as shipping traffic drops"

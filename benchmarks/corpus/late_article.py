@@ -13,23 +13,11 @@ import html
 import json
 from random import Random
 
+from ._blocks import teaser_cards
 from ._builder import PageBuilder
-from ._text import (
-    EN_WORDS,
-    ad_setup,
-    comscore,
-    consent_script,
-    css,
-    data_layer,
-    gtm_body,
-    gtm_head,
-    meta_tags,
-    paragraph,
-    person,
-    sentence,
-    slug,
-    teaser_cards,
-)
+from ._head import css, meta_tags
+from ._prose import EN_WORDS, paragraph, person, sentence, slug
+from ._scripts import ad_setup, comscore, consent_script, data_layer, gtm_body, gtm_head
 
 SITE = "www.valleyportal.example"
 TITLE = "County approves emergency funding after second bridge closure"

@@ -14,18 +14,9 @@ import json
 from random import Random
 
 from ._builder import PageBuilder
-from ._text import (
-    EN_WORDS,
-    css,
-    data_layer,
-    gtm_body,
-    gtm_head,
-    meta_tags,
-    news_article_json_ld,
-    person,
-    sentence,
-    slug,
-)
+from ._head import css, meta_tags, news_article_json_ld
+from ._prose import EN_WORDS, person, sentence, slug
+from ._scripts import data_layer, gtm_body, gtm_head
 
 SITE = "www.meridian-news.example"
 TITLE = "Inside the negotiations that stalled the grain corridor for six weeks"

@@ -13,19 +13,10 @@ import html
 import json
 from random import Random
 
+from ._blocks import nav_links, teaser_cards
 from ._builder import PageBuilder
-from ._text import (
-    RU_NAMES,
-    RU_WORDS,
-    conditional_comments,
-    css,
-    meta_tags,
-    nav_links,
-    paragraph,
-    sentence,
-    slug,
-    teaser_cards,
-)
+from ._head import conditional_comments, css, meta_tags
+from ._prose import RU_NAMES, RU_WORDS, paragraph, sentence, slug
 
 SITE = "novaya-lenta.example"
 TITLE = "Суд в третий раз отложил заседание по делу журналистов"

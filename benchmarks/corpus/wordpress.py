@@ -13,21 +13,11 @@ import html
 import json
 from random import Random
 
+from ._blocks import nav_links
 from ._builder import PageBuilder
-from ._text import (
-    EN_WORDS,
-    chartbeat,
-    conditional_comments,
-    css,
-    gtm_body,
-    gtm_head,
-    meta_tags,
-    nav_links,
-    paragraph,
-    person,
-    sentence,
-    slug,
-)
+from ._head import conditional_comments, css, meta_tags
+from ._prose import EN_WORDS, paragraph, person, sentence, slug
+from ._scripts import chartbeat, gtm_body, gtm_head
 
 SITE = "dailyledger.example"
 TITLE = "Regional court adjourns the hearing of three journalists for the third time"
