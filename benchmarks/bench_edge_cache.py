@@ -23,15 +23,11 @@ import argparse
 import random
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import uvicorn
 from starlette.types import ASGIApp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -42,7 +38,7 @@ from geonotice.rules import load_rules  # noqa: E402
 from geonotice.rules.variants import variants_of  # noqa: E402
 from support.edgeorigin import NewsOrigin  # noqa: E402
 from support.edgeservers import missing_edge_software, running_nginx  # noqa: E402
-from support.polling import wait_until  # noqa: E402
+from support.serving import serving  # noqa: E402
 from support.world import Reader, world_readers, write_world_database  # noqa: E402
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -99,22 +95,6 @@ def requests(count: int, urls: int, seed: int = 11) -> list[tuple[str, Reader]]:
     ]
 
 
-@contextmanager
-def serving(app: ASGIApp) -> Iterator[str]:
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", proxy_headers=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, "uvicorn did not start", timeout=20)
-    try:
-        yield f"127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def origin_for(scenario: str, origin: NewsOrigin, database: Path) -> ASGIApp:
     if scenario == "no-geo":
         return origin.app
@@ -143,8 +123,10 @@ def run(scenario: str, sequence: list[tuple[str, Reader]], database: Path, work:
     started = time.perf_counter()
     try:
         with (
-            serving(app) as address,
-            running_nginx(directory, http=http, location=LOCATIONS[scenario], origin=address) as nginx,
+            serving(app) as url,
+            running_nginx(
+                directory, http=http, location=LOCATIONS[scenario], origin=url.removeprefix("http://")
+            ) as nginx,
             httpx.Client(base_url=nginx.url, timeout=30) as client,
         ):
             for path, reader in sequence:
