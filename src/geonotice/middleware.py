@@ -23,6 +23,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from geonotice.edge.origin import VariantFallbacks, VariantHeader
 from geonotice.errors import ConfigError
 from geonotice.inject.fragment import parse_accept_language
 from geonotice.inject.headers import CachePolicy
@@ -34,6 +35,7 @@ from geonotice.observe.observer import Observer
 from geonotice.observe.sources import RegionSources
 from geonotice.observe.timing import TimedNoticeResponder
 from geonotice.rules import Engine, RulesHolder
+from geonotice.rules.moments import utc
 from geonotice.settings import Settings
 
 logger = logging.getLogger("geonotice")
@@ -76,6 +78,16 @@ class GeoNoticeMiddleware:
         # request header tells variants apart, so covered pages must not be stored by shared
         # caches at all; when it comes from a CDN header, that header joins the cache key.
         self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=settings.geoip_db is not None)
+        # With an edge that sends the reader's variant, a believed variant is the cache key: the
+        # page stays as cacheable as the app made it. Any other request to a covered page is
+        # served private (docs/caching.md).
+        self.variant_header: VariantHeader | None = None
+        if settings.variant_header is not None:
+            self.variant_header = VariantHeader(settings.variant_header, self.locator.trusted_proxies)
+            self.variant_policy = CachePolicy(vary=(settings.variant_header,))
+            self.cache_policy = CachePolicy(
+                vary=(*self.locator.vary_headers, settings.variant_header), private=True
+            )
         evidence = None
         if settings.evidence_log is not None:
             evidence = EvidenceRecorder(Path(settings.evidence_log), window=settings.evidence_window)
@@ -93,9 +105,15 @@ class GeoNoticeMiddleware:
         # (which every covered response gets, whoever reads it), rebuilt once per version.
         self._version_header = settings.version_header.lower().encode("latin-1")
         self._policy_engine: Engine | None = None
-        self._policy = self.cache_policy
+        self._versioned_policies: dict[int, CachePolicy] = {}  # by id of the policy it extends
         self._running = False
         self._lock = threading.Lock()
+
+    @property
+    def variant_fallbacks(self) -> VariantFallbacks | None:
+        """Requests to covered pages not served by the variant their edge sent, by reason
+        (``None`` without ``variant_header``)."""
+        return self.variant_header.fallbacks if self.variant_header is not None else None
 
     @property
     def metrics(self) -> NoticeMetrics | None:
@@ -122,7 +140,7 @@ class GeoNoticeMiddleware:
             if self.observer is not None:
                 geo = self.settings.geo_headers
                 sources = RegionSources(self.locator, geo if isinstance(geo, GeoHeaders) else None)
-                self.observer.start(self.rules, self.locator, sources)
+                self.observer.start(self.rules, self.locator, sources, self.variant_fallbacks)
                 if self.observer.evidence is not None:
                     # Servers without lifespan events still stop the interpreter normally.
                     atexit.register(self.close)
@@ -175,15 +193,22 @@ class GeoNoticeMiddleware:
         settings = self.settings
         observer = self.observer
         started = perf_counter()
-        region = self.locator.locate(scope)
         at = settings.clock() if settings.clock is not None else None
+        cache = self.cache_policy
+        variant = None
+        if self.variant_header is not None:
+            variant = self.variant_header.read(scope, engine, utc(at))
+        if variant is not None:  # the edge placed the reader: no lookup
+            region, cache = variant.representative, self.variant_policy
+        else:
+            region = self.locator.locate(scope)
         decision = engine.evaluate(region, path, host, at)
-        policy = self._cache_policy(engine) if self._version_header else self.cache_policy
+        policy = self._versioned(cache, engine) if self._version_header else cache
         if not decision.notices:
             decided = perf_counter() - started
             await CacheHeadersResponder(self.app, policy, media_types=media_types)(scope, receive, send)
             if observer is not None:
-                observer.response(scope, region, False, decided)
+                observer.response(scope, region, False, decided, variant)
             return
 
         # Timing a rewritten response costs a few µs (it wraps every message): one in a few is.
@@ -193,7 +218,7 @@ class GeoNoticeMiddleware:
             decision,
             languages=parse_accept_language(accept_language),
             cache=policy,
-            metrics=observer.sink(engine, region) if observer is not None else settings.metrics,
+            metrics=observer.sink(engine, region, variant) if observer is not None else settings.metrics,
             on_miss=settings.on_miss,
             covered_media_types=media_types,
         )
@@ -201,15 +226,18 @@ class GeoNoticeMiddleware:
         await responder(scope, receive, send)
         if observer is not None:
             spent = responder.spent if isinstance(responder, TimedNoticeResponder) else None
-            observer.response(scope, region, True, None if spent is None else decided + spent)
+            observer.response(scope, region, True, None if spent is None else decided + spent, variant)
 
-    def _cache_policy(self, engine: Engine) -> CachePolicy:
-        """The cache policy, with the version header of ``engine``'s rules when there is one."""
+    def _versioned(self, cache: CachePolicy, engine: Engine) -> CachePolicy:
+        """``cache`` (one of the middleware's policies) with the version header of ``engine``'s rules."""
         if engine is not self._policy_engine:
+            self._policy_engine, self._versioned_policies = engine, {}
+        found = self._versioned_policies.get(id(cache))
+        if found is None:
             version = engine.ruleset.version.encode("latin-1")
-            self._policy = dataclasses.replace(self.cache_policy, headers=((self._version_header, version),))
-            self._policy_engine = engine
-        return self._policy
+            found = dataclasses.replace(cache, headers=((self._version_header, version),))
+            self._versioned_policies[id(cache)] = found
+        return found
 
 
 def _check_locating(settings: Settings) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
+from geonotice.edge.origin import header_name
 from geonotice.errors import ConfigError
 from geonotice.inject.metrics import NoticeMetrics, PlacementCounts
 from geonotice.inject.outcomes import PlacementMiss
@@ -201,17 +201,12 @@ def _window(value: int | str) -> int:
     return seconds
 
 
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-
 def _header_or_off(value: str | None) -> str:
     """A response header name, or ``""`` for none (given as ``None``, empty, ``off`` or ``none``)."""
     text = "" if value is None else str(value).strip()
     if text.lower() in ("", "off", "none"):
         return ""
-    if not _HEADER_NAME.fullmatch(text):
-        raise ValueError(f"{text!r} is not an HTTP header name")
-    return text
+    return header_name(text) or ""
 
 
 def _registry(value: CollectorRegistry | None) -> CollectorRegistry | None:
@@ -337,7 +332,15 @@ class Settings:
         middleware=False,
         metavar="[critical|error|warning|info|debug]",
     )
-
+    variant_header: str | None = setting(
+        default=None,
+        help="Believe the reader's variant from this request header (Geonotice-Variant) when a trusted "
+        "proxy sends it, as the configs of geonotice edge-config do: covered pages then vary on it and "
+        "stay cacheable by the edge.",
+        coerce=header_name,
+        commands=(RUN,),
+        metavar="HEADER",
+    )
     evidence_log: str | Path | None = setting(
         default=None,
         help="Append the evidence record here: per hour, notice, jurisdiction and outcome, how many "

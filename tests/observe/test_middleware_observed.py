@@ -23,7 +23,10 @@ from starlette.routing import Mount, Route
 from starlette.types import Message
 
 from geonotice import GeoNoticeMiddleware, metrics_app
+from geonotice.cli import main
 from geonotice.inject.metrics import PlacementCounts
+from geonotice.rules import load_rules
+from geonotice.rules.variants import variants_of
 from support.readers import READERS, UNMAPPED_V4
 
 REPO = Path(__file__).resolve().parents[2]
@@ -326,3 +329,69 @@ def test_a_full_disk_is_logged_and_counted_and_never_fails_a_request(
     assert (tmp_path / "evidence.jsonl").read_bytes() == before
     assert samples(observed, registry, "geonotice_evidence_write_errors_total") == {(): 1.0}
     assert any("cannot be written: No space left on device" in r.getMessage() for r in caplog.records)
+
+
+# -- readers an edge placed in a variant -------------------------------------------------------
+
+
+def test_readers_an_edge_placed_are_counted_under_their_variant_and_answered_through_its_table(
+    city_db: Path, registry: CollectorRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = variants_of(load_rules(RULES))
+    russia = next(v.name for v in table.variants if "ru-undesirable-organization" in v.notices)
+    record = tmp_path / "evidence.jsonl"
+    app = GeoNoticeMiddleware(
+        news_app(), rules=RULES, geoip_db=city_db, trusted_proxies=["10.0.0.0/8"],
+        variant_header="Geonotice-Variant", metrics_registry=registry, evidence_log=record,
+    )  # fmt: skip
+    try:
+        for _ in range(3):
+            response = get(app, ARTICLE, "10.0.0.7", {"geonotice-variant": russia})
+            assert response.headers["legal-notices-version"] == app.rules.ruleset.version
+        get(app, ARTICLE, READERS["moscow"])  # a direct reader, located by the database
+    finally:
+        app.close()
+    assert samples(app, registry, "geonotice_notices_served_total") == {
+        (("jurisdiction", f"variant:{russia}"), ("notice", "ru-undesirable-organization"),
+         ("outcome", "placed"), ("reason", "none")): 3.0,
+        (("jurisdiction", "russia-and-occupied-ukraine"), ("notice", "ru-undesirable-organization"),
+         ("outcome", "placed"), ("reason", "none")): 1.0,
+    }  # fmt: skip
+    sources = {
+        dict(k)["source"]: v for k, v in samples(app, registry, "geonotice_covered_responses_total").items()
+    }
+    assert sources == {"variant-header": 3.0, "database": 1.0}
+    lines = [json.loads(line) for line in (tmp_path / "evidence.jsonl").read_text().splitlines()]
+    (written,) = [line for line in lines if line["record"] == "variants"]
+    assert russia in written["names"] and written["subdivisions"]["UA-43"] == russia
+
+    def shown(region: str) -> int:
+        period = ["--from", "2000-01-01", "--to", "2100-01-01", "--format", "json"]
+        code = main(
+            ["evidence", str(record), "--notice", "ru-undesirable-organization", "--region", region, *period]
+        )
+        assert code == 0
+        return int(json.loads(capsys.readouterr().out)["counts"]["shown"])
+
+    assert shown("UA-43") == 4  # three through the edge's variant, one through the jurisdiction
+    assert shown("DE") == 0
+
+
+def test_the_edges_variants_that_fall_back_are_counted_by_reason(
+    city_db: Path, registry: CollectorRegistry
+) -> None:
+    app = GeoNoticeMiddleware(
+        news_app(), rules=RULES, geoip_db=city_db, trusted_proxies=["10.0.0.0/8"],
+        variant_header="Geonotice-Variant", metrics_registry=registry,
+    )  # fmt: skip
+    try:
+        get(
+            app, ARTICLE, "10.0.0.7", {"geonotice-variant": "v1-000000", "x-forwarded-for": READERS["moscow"]}
+        )
+        get(app, ARTICLE, "10.0.0.7", {"x-forwarded-for": READERS["moscow"]})
+    finally:
+        app.close()
+    assert samples(app, registry, "geonotice_variant_fallbacks_total") == {
+        (("reason", "stale"),): 1.0,
+        (("reason", "missing"),): 1.0,
+    }

@@ -65,6 +65,15 @@ def start(
     return launcher.start(args, env=env, ready="/metrics")
 
 
+def both_started(served: Served) -> None:
+    """Wait for both workers: the parent prints its addresses before it starts them."""
+    wait_until(
+        lambda: served.log.read_text().count("Application startup complete.") == 2,
+        "the two workers did not start",
+        timeout=30,
+    )
+
+
 def metrics_url(served: Served) -> str:
     return next(word for word in served.printed.split() if word.endswith("/metrics"))
 
@@ -139,6 +148,7 @@ def test_a_rules_change_reaches_the_metrics_the_evidence_record_and_the_header(
     rules = copy_rules(tmp_path)
     record = tmp_path / "evidence.jsonl"
     served = start(launcher, tmp_path, "--evidence-log", str(record))
+    both_started(served)  # a worker that starts after the edit loads the new rules as its first
     with served.client() as http:
         before = served_notice(http).headers["legal-notices-version"]
         belarus = rules / "20-belarus.yaml"

@@ -53,6 +53,7 @@ class Families:
     geoip_reloads: Counter
     evidence_lines: Counter
     evidence_errors: Counter
+    variant_fallbacks: Counter
 
 
 def _make(registry: CollectorRegistry) -> Families:
@@ -126,6 +127,14 @@ def _make(registry: CollectorRegistry) -> Families:
             "geonotice_evidence_write_errors_total",
             "Failed attempts to append to the evidence record (a full disk, a removed "
             "directory); the lines are kept and written at the next attempt that succeeds.",
+            registry=registry,
+        ),
+        variant_fallbacks=Counter(
+            "geonotice_variant_fallbacks_total",
+            "Requests to covered pages not served by the variant an edge sent (variant_header), by "
+            "reason: missing, undecided, malformed, stale (the edge's table is of other rules), "
+            "unknown, untrusted; the origin located the reader and served the page private.",
+            ["reason"],
             registry=registry,
         ),
     )

@@ -12,16 +12,20 @@ compiled terms) and by ``geonotice evidence`` (with the terms the record kept fo
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from geonotice.region import Region
 from geonotice.rules import Engine
 
-__all__ = ["ANONYMOUS_READERS", "UNKNOWN_READERS", "attribute", "holds"]
+__all__ = ["ANONYMOUS_READERS", "UNKNOWN_READERS", "VARIANT_PREFIX", "attribute", "holds", "in_variant"]
 
 # Not valid jurisdiction names (those are lower-case slugs), so they cannot be confused with one.
 UNKNOWN_READERS = "readers:unknown"
 ANONYMOUS_READERS = "readers:anonymous"
+# Readers an edge placed in a variant are counted under its name (``variant:v1-ae7ae3``): the
+# edge's table, kept in the record, tells which regions that is.
+VARIANT_PREFIX = "variant:"
 
 
 def holds(terms: Iterable[tuple[str, Collection[str]]], codes: Collection[str]) -> bool:
@@ -49,3 +53,21 @@ def attribute(engine: Engine, region: Region) -> dict[str, str]:
                     found[notice.id] = name
                     break
     return found
+
+
+def in_variant(table: Mapping[str, Any], name: str, region: Region) -> bool | None:
+    """Whether an edge with ``table`` (a ``variants`` line of the record) places readers of
+    ``region`` in the variant ``name``, as ``VariantTable.variant_of`` does; ``None`` when it
+    cannot tell them (a country whose subdivisions differ): some of its readers may be."""
+    if region.anonymous:
+        return bool(table.get("anonymous") == name)
+    if region.country is None:
+        return bool(table.get("unknown") == name)
+    subdivisions: Mapping[str, str] = table.get("subdivisions") or {}
+    for subdivision in reversed(region.subdivisions):
+        if subdivision in subdivisions:
+            return subdivisions[subdivision] == name
+    if not region.subdivisions and region.country in (table.get("needs_subdivision") or ()):
+        return None
+    countries: Mapping[str, str] = table.get("countries") or {}
+    return bool(countries.get(region.country, table.get("default")) == name)

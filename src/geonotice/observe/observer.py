@@ -23,19 +23,22 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 from starlette.types import Scope
 
+from geonotice.edge.origin import VariantFallbacks
 from geonotice.inject.metrics import NoticeMetrics
 from geonotice.inject.outcomes import MissReason, PlacementOutcome
 from geonotice.locate import GeoIPDatabase, Locator
-from geonotice.observe.evidence.lines import CountKey, geoip_line, rules_line
+from geonotice.observe.evidence.lines import CountKey, geoip_line, rules_line, variants_line
 from geonotice.observe.evidence.recorder import EvidenceRecorder
 from geonotice.observe.families import ADDED_SECONDS_BUCKETS, Families, families_for
-from geonotice.observe.jurisdictions import attribute
+from geonotice.observe.jurisdictions import VARIANT_PREFIX, attribute
 from geonotice.observe.publish import Cell, HistogramCell, Publisher
-from geonotice.observe.sources import RegionSources
+from geonotice.observe.sources import VARIANT_LABEL, RegionSources
 from geonotice.region import Region
 from geonotice.rules import Engine, RulesHolder
 from geonotice.rules.files import rules_files
 from geonotice.rules.model import RulesFile, digest_files
+from geonotice.rules.moments import utc
+from geonotice.rules.variants import Variant, variants_of
 
 __all__ = ["Observer"]
 
@@ -117,21 +120,31 @@ class Observer:
         self._rules: RulesHolder | None = None
         self._locator: Locator | None = None
         self._engine: Engine | None = None  # the one the sinks were made for
-        self._sinks: dict[Region, _Sink] = {}
+        self._sinks: dict[Region | str, _Sink] = {}
         self._publisher = Publisher()
         self._served: dict[tuple[str, ...], Cell] = {}
         self._responses: dict[tuple[str, bool], Cell] = {}
         self._added: dict[bool, HistogramCell] = {}
         self._tick = 0
+        self._tables_recorded: set[tuple[str, str]] = set()
         self._recorded_engine: Engine | None = None
         self._recorded_database: GeoIPDatabase | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
 
-    def start(self, rules: RulesHolder, locator: Locator, sources: RegionSources) -> None:
-        """Begin: make the metric families, record what is served now, follow the reloads."""
+    def start(
+        self,
+        rules: RulesHolder,
+        locator: Locator,
+        sources: RegionSources,
+        fallbacks: VariantFallbacks | None = None,
+    ) -> None:
+        """Begin: make the metric families, record what is served now, follow the reloads (and
+        the edge's variant ``fallbacks``, counted by the variant header)."""
         if self.registry is not None and self.families is None:
             self.families = families_for(self.registry)
+            if fallbacks is not None:
+                self._publisher.follow(fallbacks.snapshot, self.families.variant_fallbacks)
         if self.families is not None:
             self._publisher.start()
         self._sources = sources
@@ -163,30 +176,59 @@ class Observer:
 
     # -- the request path ---------------------------------------------------------------------
 
-    def sink(self, engine: Engine, region: Region) -> NoticeMetrics:
-        """Where the responder of a reader in ``region`` reports, under ``engine``."""
+    def sink(self, engine: Engine, region: Region, variant: Variant | None = None) -> NoticeMetrics:
+        """Where the responder of a reader in ``region`` reports, under ``engine``; a reader an
+        edge placed in ``variant`` is counted under the variant's name, not a jurisdiction."""
         if engine is not self._engine:
             self._engine, self._sinks = engine, {}
-        sink = self._sinks.get(region)
+        key: Region | str = region if variant is None else variant.name
+        sink = self._sinks.get(key)
         if sink is None:
             if len(self._sinks) >= SINK_CACHE_SIZE:
                 self._sinks = {}
-            sink = _Sink(engine.ruleset.digest, attribute(engine, region), self, self.evidence, self.forward)
-            self._sinks[region] = sink
+            if variant is None:
+                jurisdictions = attribute(engine, region)
+            else:
+                jurisdictions = dict.fromkeys(variant.notices, VARIANT_PREFIX + variant.name)
+                self._record_variants(engine, variant)
+            sink = _Sink(engine.ruleset.digest, jurisdictions, self, self.evidence, self.forward)
+            self._sinks[key] = sink
         return sink
+
+    def _record_variants(self, engine: Engine, variant: Variant) -> None:
+        """Put the table of ``variant`` in the evidence record, once per table: the query needs
+        it to tell which regions a variant's counts are of."""
+        if self.evidence is None:
+            return
+        tag = (engine.ruleset.digest, variant.name.split("-", 1)[-1])
+        if tag in self._tables_recorded:
+            return
+        self._tables_recorded.add(tag)
+        now = time.time()
+        self.evidence.record(
+            lambda: variants_line(now, engine, variants_of(engine.ruleset, utc(None), engine=engine))
+        )
 
     def time_this_one(self) -> bool:
         """Whether to time this response with notices (one in ``TIME_ONE_IN``, the first included)."""
         self._tick += 1
         return self._tick % TIME_ONE_IN == 1
 
-    def response(self, scope: Scope, region: Region, with_notices: bool, added_seconds: float | None) -> None:
-        """A covered response went out: count it by source, and record what geonotice added to
-        it (``None``: not timed)."""
+    def response(
+        self,
+        scope: Scope,
+        region: Region,
+        with_notices: bool,
+        added_seconds: float | None,
+        variant: Variant | None = None,
+    ) -> None:
+        """A covered response went out: count it by the source of the region (the edge's
+        ``variant``, when it placed the reader), and record what geonotice added to it
+        (``None``: not timed)."""
         families = self.families
         if families is None or self._sources is None:
             return
-        source = self._sources.label(scope, region)
+        source = VARIANT_LABEL if variant is not None else self._sources.label(scope, region)
         cell = self._responses.get((source, with_notices))
         if cell is None:
             child = families.covered_responses.labels(source, "yes" if with_notices else "no")
@@ -229,6 +271,8 @@ class Observer:
         first = self._recorded_engine is None
         previous, self._recorded_engine = self._recorded_engine, engine
         ruleset = engine.ruleset
+        if previous is not None and previous.ruleset.digest == ruleset.digest:
+            return  # the directory changed, the rules did not (a file staged beside them)
         families = self.families
         if families is not None:
             if not first:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from prometheus_client.metrics import Counter, Histogram
@@ -61,6 +61,7 @@ class Publisher:
         self.interval = interval
         self._counters: list[tuple[Counter, Cell, list[int]]] = []
         self._histograms: list[tuple[Histogram, HistogramCell, list[float]]] = []
+        self._followed: list[tuple[Callable[[], Mapping[str, int]], Counter, dict[str, int]]] = []
         self._lock = threading.Lock()  # one publication at a time
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -75,9 +76,19 @@ class Publisher:
         self._histograms.append((child, cell, [0] * (len(cell.buckets) + 1)))
         return cell
 
+    def follow(self, read: Callable[[], Mapping[str, int]], family: Counter) -> None:
+        """Publish the growth of counts that another part keeps (``read()``: by label value) to
+        ``family``, a counter with one label."""
+        self._followed.append((read, family, {}))
+
     def publish(self) -> None:
         """Add what the cells counted since the last publication."""
         with self._lock:
+            for read, family, published in list(self._followed):
+                for label, value in read().items():
+                    if value != published.get(label, 0):
+                        family.labels(label).inc(value - published.get(label, 0))
+                        published[label] = value
             for counter, cell, last in list(self._counters):
                 value = cell.value
                 if value != last[0]:

@@ -11,7 +11,8 @@ The labels, the values of ``geonotice_covered_responses_total{source=...}``:
 * ``cdn-header``: a CDN's geo header, from a trusted proxy (with the database's subdivision
   when the header gives a country only);
 * ``variant-header``: the variant an edge computed from its own geo data
-  (``Source.VARIANT_HEADER``), passed by a trusted proxy;
+  (``Source.VARIANT_HEADER``), passed by a trusted proxy and believed (the middleware knows
+  this one itself: it read the header before locating);
 * ``unknown``: nowhere (private address, not in the database, no usable header);
 * ``anonymous``: an anonymity network, as a CDN reports it.
 """
@@ -25,7 +26,7 @@ from geonotice.locate.cdn import HeaderReader
 from geonotice.locate.request import collect
 from geonotice.region import Region
 
-__all__ = ["SOURCE_LABELS", "RegionSources"]
+__all__ = ["SOURCE_LABELS", "VARIANT_LABEL", "RegionSources"]
 
 SOURCE_LABELS: dict[Source, str] = {
     Source.DATABASE: "database",
@@ -34,6 +35,7 @@ SOURCE_LABELS: dict[Source, str] = {
     Source.VARIANT_HEADER: "variant-header",
     Source.NONE: "unknown",
 }
+VARIANT_LABEL = SOURCE_LABELS[Source.VARIANT_HEADER]
 UNKNOWN_LABEL = "unknown"
 ANONYMOUS_LABEL = "anonymous"
 

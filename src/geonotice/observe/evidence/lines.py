@@ -26,6 +26,10 @@ notice's jurisdictions::
      "notices": {"ru-undesirable-organization": ["russia-and-occupied-ukraine"]},
      "readers": {"unknown": [], "anonymous": []}}
 
+``variants``: the edge's table of a rules version (``geonotice edge-config``), written when the
+first reader an edge placed by it is counted: readers the edge placed are counted under their
+variant (``"jurisdiction": "variant:v1-ae7ae3"``), and this table tells which regions that is.
+
 ``geoip``: a GeoIP database went ``live`` or was ``refused``: its kind, build date and SHA-256.
 
 The times of ``rules`` and ``geoip`` lines are those of the operator's changes, not of readers.
@@ -41,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from geonotice.rules import Engine, Problem, RulesFile
+from geonotice.rules.variants import VariantTable
 
 __all__ = [
     "CountKey",
@@ -155,6 +160,25 @@ def rules_line(
     return _dumps(document)
 
 
+def variants_line(at: float, engine: Engine, table: VariantTable) -> str:
+    """A ``variants`` line: the edge's table of ``engine``'s rules, to read ``variant:`` counts."""
+    return _dumps(
+        {
+            "record": "variants",
+            "at": format_moment(at),
+            "rules": engine.ruleset.digest,
+            "tag": table.tag,
+            "names": [variant.name for variant in table.variants],
+            "default": table.default.name,
+            "unknown": table.unknown.name,
+            "anonymous": table.anonymous.name,
+            "countries": dict(sorted(table.countries.items())),
+            "subdivisions": dict(sorted(table.subdivisions.items())),
+            "needs_subdivision": sorted(table.needs_subdivision),
+        }
+    )
+
+
 def geoip_line(
     at: float, *, event: str, path: str, kind: str | None, built: dt.datetime | None, digest: str | None
 ) -> str:
@@ -180,6 +204,7 @@ class RecordLines:
     counts: list[dict[str, Any]] = field(default_factory=list)
     windows: list[dict[str, Any]] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    variants: list[dict[str, Any]] = field(default_factory=list)
     geoip: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     lines: int = 0
@@ -204,7 +229,13 @@ def read_lines(paths: Sequence[Path]) -> RecordLines:
         OSError: a file cannot be read.
     """
     record = RecordLines(list(paths))
-    kinds = {"counts": record.counts, "window": record.windows, "rules": record.rules, "geoip": record.geoip}
+    kinds = {
+        "counts": record.counts,
+        "window": record.windows,
+        "rules": record.rules,
+        "variants": record.variants,
+        "geoip": record.geoip,
+    }
     for document in _documents(paths):
         record.lines += 1
         bucket = kinds.get(str(document.get("record"))) if document is not None else None

@@ -1,13 +1,14 @@
 """``answer``: were readers in a region shown a notice over a period, under which rules versions,
 and how often was it not placed? What ``geonotice evidence`` prints, as data.
 
-The record counts per jurisdiction, never per region, so the question is answered through the
-rules: for each counts line, the rules version that decided it (its digest is on the line) says,
-from the jurisdictions that version defined (kept in its ``rules`` line), whether the line's
-jurisdiction holds the region asked about. The counts that answer are those of every
-jurisdiction holding the region: readers in the region are among them, and the record cannot
-say how many, by design. For a country, jurisdictions that hold only some of its subdivisions
-are counted apart ("part of the region").
+The record counts per jurisdiction (or per variant, for readers an edge placed), never per
+region, so the question is answered through the rules: for each counts line, the rules version
+that decided it (its digest is on the line) says, from the jurisdictions that version defined
+(kept in its ``rules`` line), whether the line's jurisdiction holds the region asked about. The
+counts that answer are those of every jurisdiction holding the region: readers in the region
+are among them, and the record cannot say how many, by design. For a country, jurisdictions
+that hold only some of its subdivisions are counted apart ("part of the region"). Counts under
+a variant name are read the same way, through the edge's table the record kept (``variants``).
 
 Windows are whole: a window is in the period when it overlaps it. The ``window`` lines tell the
 windows some worker recorded; a window with no such line had no record (the server was down, or
@@ -24,7 +25,7 @@ from typing import Any
 
 from geonotice.observe.evidence.files import record_files
 from geonotice.observe.evidence.lines import RecordLines, parse_moment, read_lines
-from geonotice.observe.jurisdictions import holds
+from geonotice.observe.jurisdictions import VARIANT_PREFIX, holds, in_variant
 from geonotice.region import Region
 
 __all__ = ["Answer", "Tally", "VersionAnswer", "answer"]
@@ -153,6 +154,24 @@ def _classify(
     return tuple(holding), tuple(partly)
 
 
+_UNDETERMINED = "undetermined"
+
+
+def _variant_holds(
+    tables: dict[tuple[str, str], dict[str, Any]], digest: str, jurisdiction: str, region: Region
+) -> bool | None | str:
+    """For a count of readers an edge placed (``variant:NAME``): whether they are readers of
+    ``region`` (``True``), some of them may be (``None``), or not (``False``), by the edge's
+    table in the record; ``_UNDETERMINED`` without the table. ``False`` for other counts."""
+    if not jurisdiction.startswith(VARIANT_PREFIX):
+        return False
+    name = jurisdiction[len(VARIANT_PREFIX) :]
+    table = tables.get((digest, name))
+    if table is None:
+        return _UNDETERMINED
+    return in_variant(table, name, region)
+
+
 def answer(
     path: Path, *, notice: str, region_code: str, region: Region, start: dt.datetime, end: dt.datetime
 ) -> Answer:
@@ -172,6 +191,10 @@ def answer(
         if line.get("event") == "live":
             definitions.setdefault(str(line.get("digest")), line)
 
+    tables: dict[tuple[str, str], dict[str, Any]] = {}
+    for line in record.variants:
+        for name in line.get("names") or ():
+            tables.setdefault((str(line.get("rules")), str(name)), line)
     versions: dict[str, VersionAnswer] = {}
 
     def version_of(
@@ -218,13 +241,17 @@ def answer(
         if not version.defined:
             undetermined.add(outcome, reason, count)
             continue
-        if jurisdiction in version.holding:
+        where = _variant_holds(tables, version.digest, str(jurisdiction), region)
+        if where is _UNDETERMINED:
+            undetermined.add(outcome, reason, count)
+            continue
+        if jurisdiction in version.holding or where is True:
             tally = whole
             days.setdefault(window.date(), Tally()).add(outcome, reason, count)
             version.tally.add(outcome, reason, count)
             if outcome != "not-placed":
                 shown_windows.append(window)
-        elif jurisdiction in version.partly:
+        elif jurisdiction in version.partly or where is None:
             tally = partly
         else:
             continue
