@@ -64,10 +64,13 @@ class CachePolicy:
 
     ``vary``: the request headers the region came from (a CDN's geo headers), added to ``Vary``.
     ``private``: the region came from the client address, so shared caches must not store the page.
+    ``headers``: set on every covered response, for readers with and without notices (the rules
+    version that decided it: ``Legal-Notices-Version``), as lowercase ``(name, value)`` pairs.
     """
 
     vary: tuple[str, ...] = ()
     private: bool = False
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 def variant_suffix(chosen: Iterable[tuple[str, str]]) -> str:
@@ -153,6 +156,8 @@ def lowercase_names(message: MutableMapping[str, Any]) -> None:
 
 def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
     """Makes a covered response safe for shared caches (for readers with and without notices)."""
+    for key, value in policy.headers:
+        _set(headers.raw, key, value)
     for name in policy.vary:
         _add_vary(headers.raw, name.encode("latin-1"))
     if policy.private:

@@ -18,7 +18,7 @@ from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.languages import language_preferences, notice_language, serves
-from geonotice.rules.model import Notice
+from geonotice.rules.model import Notice, Ruleset
 from geonotice.rules.moments import format_timestamp
 from geonotice.rules.variants import UNDECIDED, variants_of
 
@@ -45,6 +45,7 @@ class ReaderReport:
     explanation: Explanation
     shown: tuple[ShownNotice, ...]
     variant: str = ""  # what an edge with the table of these rules sends for this reader
+    ruleset: Ruleset | None = None  # the rules version that decided
 
 
 def locate_region(region: Region, code: str) -> Location:
@@ -97,7 +98,7 @@ def explain_reader(
         if item.applies
     )
     variant = variants_of(engine.ruleset, explanation.at, engine=engine).variant_of(location.region)
-    return ReaderReport(location, url, language, explanation, shown, variant)
+    return ReaderReport(location, url, language, explanation, shown, variant, engine.ruleset)
 
 
 def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
@@ -135,6 +136,12 @@ def format_text(report: ReaderReport) -> str:
     out.append(f"  reader language: {report.language or '(none given)'}")
     out.append(f"  at: {format_timestamp(explanation.at)}")
     out.append(f"Variant: {report.variant}" + _variant_note(report.variant))
+    if report.ruleset is not None:
+        files = len(report.ruleset.files)
+        out.append(
+            f"Rules: version {report.ruleset.version} ({files} file{'' if files == 1 else 's'}, "
+            f"sha256 {report.ruleset.digest})"
+        )
     out.append("Notices considered:")
     if not explanation.notices:
         out.append("  (the rules have no notices)")
@@ -154,7 +161,15 @@ def format_text(report: ReaderReport) -> str:
 def format_json(report: ReaderReport) -> str:
     location = report.location
     explanation = report.explanation
+    ruleset = report.ruleset
     document = {
+        "rules": None
+        if ruleset is None
+        else {
+            "version": ruleset.version,
+            "digest": ruleset.digest,
+            "files": [{"path": f.path, "digest": f.digest} for f in ruleset.files],
+        },
         "reader": {
             "region": str(location.region),
             "country": location.region.country,
