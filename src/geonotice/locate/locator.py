@@ -230,8 +230,6 @@ class Locator(Watched):
         if not lines:
             return peer
         found = hops(self._forwarding_key, lines)
-        if found is None:
-            return None
         hop = walk_hops(found, self._trusted)
         if hop is None:
             return peer
