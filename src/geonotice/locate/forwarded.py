@@ -31,6 +31,7 @@ MAX_HOPS = 64
 #: The text of the hop that stands for the dropped left part of a cut header.
 DROPPED = "(the left part of the header, cut)"
 
+
 class Hop(NamedTuple):
     """One proxy hop: the node as written, and its address when it has one.
 
