@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from geonotice.edge.origin import VariantFallbacks, VariantHeader
 from geonotice.errors import ConfigError
 from geonotice.inject.fragment import parse_accept_language
 from geonotice.inject.headers import CachePolicy
@@ -18,6 +19,7 @@ from geonotice.inject.metrics import NoticeMetrics
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
 from geonotice.locate import Locator
 from geonotice.rules import RulesHolder
+from geonotice.rules.moments import utc
 from geonotice.settings import Settings
 
 
@@ -56,7 +58,23 @@ class GeoNoticeMiddleware:
         # request header tells variants apart, so covered pages must not be stored by shared
         # caches at all; when it comes from a CDN header, that header joins the cache key.
         self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=settings.geoip_db is not None)
+        # With an edge that sends the reader's variant, a believed variant is the cache key: the
+        # page stays as cacheable as the app made it. Any other request to a covered page is
+        # served private (docs/caching.md).
+        self.variant_header: VariantHeader | None = None
+        if settings.variant_header is not None:
+            self.variant_header = VariantHeader(settings.variant_header, self.locator.trusted_proxies)
+            self.variant_policy = CachePolicy(vary=(settings.variant_header,))
+            self.cache_policy = CachePolicy(
+                vary=(*self.locator.vary_headers, settings.variant_header), private=True
+            )
         self.start()
+
+    @property
+    def variant_fallbacks(self) -> VariantFallbacks | None:
+        """Requests to covered pages not served by the variant their edge sent, by reason
+        (``None`` without ``variant_header``)."""
+        return self.variant_header.fallbacks if self.variant_header is not None else None
 
     @property
     def metrics(self) -> NoticeMetrics | None:
@@ -89,20 +107,25 @@ class GeoNoticeMiddleware:
             return
 
         settings = self.settings
-        region = self.locator.locate(scope)
         at = settings.clock() if settings.clock is not None else None
+        cache = self.cache_policy
+        variant = None
+        if self.variant_header is not None:
+            variant = self.variant_header.read(scope, engine, utc(at))
+        if variant is not None:  # the edge placed the reader: no lookup
+            region, cache = variant.representative, self.variant_policy
+        else:
+            region = self.locator.locate(scope)
         decision = engine.evaluate(region, path, host, at)
         if not decision.notices:
-            await CacheHeadersResponder(self.app, self.cache_policy, media_types=media_types)(
-                scope, receive, send
-            )
+            await CacheHeadersResponder(self.app, cache, media_types=media_types)(scope, receive, send)
             return
 
         responder = NoticeResponder(
             self.app,
             decision,
             languages=parse_accept_language(accept_language),
-            cache=self.cache_policy,
+            cache=cache,
             metrics=settings.metrics,
             on_miss=settings.on_miss,
             covered_media_types=media_types,

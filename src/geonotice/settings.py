@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geonotice.edge.origin import header_name
 from geonotice.errors import ConfigError
 from geonotice.inject.metrics import NoticeMetrics, PlacementCounts
 from geonotice.inject.outcomes import PlacementMiss
@@ -302,6 +303,15 @@ class Settings:
         commands=(RUN, DEMO),
         middleware=False,
         metavar="[critical|error|warning|info|debug]",
+    )
+    variant_header: str | None = setting(
+        default=None,
+        help="Believe the reader's variant from this request header (Geonotice-Variant) when a trusted "
+        "proxy sends it, as the configs of geonotice edge-config do: covered pages then vary on it and "
+        "stay cacheable by the edge.",
+        coerce=header_name,
+        commands=(RUN,),
+        metavar="HEADER",
     )
 
     def __post_init__(self) -> None:

@@ -15,6 +15,10 @@ Shared caches (CDN, nginx, Varnish): ``CachePolicy`` says what tells variants ap
 * Region from the client address: no request header tells variants apart, so covered responses
   become ``Cache-Control: private`` (``public`` and ``s-maxage`` removed, the rest kept) and no
   shared cache stores them. Browsers still cache them for their one reader.
+* Reader's variant from the edge (``variant_header``, believed from a trusted proxy): the
+  variant header is the cache key, so covered responses keep the app's ``Cache-Control`` and
+  get ``Vary`` on that header; a request whose variant is not believed is ``private`` (and
+  varies on it too). The middleware chooses the policy per request.
 
 Private caches (browsers): a changed body gets a changed ``ETag`` (the original plus a variant
 suffix, ``"abc"`` → ``"abc-gn1a2b3c4d"``) and loses ``Last-Modified``, since a date cannot tell
