@@ -17,6 +17,7 @@ import functools
 import html
 import re
 from collections.abc import Sequence
+from html.parser import HTMLParser
 
 import nh3
 
@@ -24,7 +25,7 @@ from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
 from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
 
-__all__ = ["RTL_LANGUAGES", "notice_text", "parse_accept_language", "render_notices"]
+__all__ = ["RTL_LANGUAGES", "as_xhtml", "notice_text", "parse_accept_language", "render_notices"]
 
 # Primary language subtags written right to left (CLDR character order "right-to-left").
 RTL_LANGUAGES = frozenset(
@@ -100,6 +101,46 @@ def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes
         language = notice_language(notice, languages)
         parts.append(_aside(notice.id, language, notice.texts.get(language, "")))
     return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def as_xhtml(markup: bytes) -> bytes:
+    """Notice markup (UTF-8, as ``render_notices`` makes it) re-written as well-formed XML, for
+    XHTML pages, where one error in the markup stops the whole page from showing: ``<br>``
+    becomes ``<br/>``, and HTML's named references (``&nbsp;``, which XML does not know) become
+    the characters they stand for."""
+    writer = _XmlWriter()
+    writer.feed(markup.decode("utf-8"))
+    writer.close()
+    return "".join(writer.out).encode("utf-8")
+
+
+class _XmlWriter(HTMLParser):
+    """Re-writes sanitized HTML as XML. Comments, doctypes and processing instructions are
+    dropped (the sanitizer leaves none); references are resolved, then ``&``, ``<`` and ``>``
+    (and ``"`` in attribute values) escaped again."""
+
+    _VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = "".join(f' {name}="{html.escape(value or name, quote=True)}"' for name, value in attrs)
+        self.out.append(f"<{tag}{written}{'/' if tag in self._VOID else ''}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in self._VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
 
 
 def parse_accept_language(header: str | None) -> tuple[str, ...]:
