@@ -69,8 +69,8 @@ def test_a_yaml_error_in_a_case_file_is_reported_like_geonotice_check(
     assert main(["test", str(RULES), str(path)]) == 1
     out = capsys.readouterr().out
     assert (
-        f"    {path}:4:5: error: duplicate key 'reader' (first given on line 3); "
-        "only one can count  [duplicate-key]" in out.splitlines()
+        f"    {path}:4:5: error: duplicate key 'reader' (first given on line 3): YAML would keep only "
+        "one; delete one of the two, or merge them  [duplicate-key]" in out.splitlines()
     )
 
 

@@ -139,7 +139,10 @@ def test_a_file_that_does_not_load_counts_as_one_failure_with_its_problems(cases
     report = run_policy(load_rules(RULES), [cases_from("cases:\n  - name: [oops\n")])
     (result,) = report.results
     assert result.outcome is Outcome.FAILED
-    assert result.messages[0].startswith("cases.policy.yaml:3:1: error: syntax error")
+    assert result.messages[0] == (
+        "cases.policy.yaml:2:11: error: the '[' here is never closed: end the list with ']' on this "
+        "line  [syntax]"
+    )
     assert report.summary() == "0 passed, 1 failed"
     assert report.failed
 

@@ -39,7 +39,7 @@ def test_valid_file_has_no_problems(check: Check) -> None:
 
 CASES = [
     # (case, yaml, line, column, level, code, message part)
-    ("yaml syntax", variant("[RU]", "[RU"), 5, 8, "error", "syntax", "syntax error"),
+    ("yaml syntax", variant("[RU]", "[RU"), 4, 14, "error", "syntax", "the '[' here is never closed"),
     (
         "unknown key with did you mean",
         variant("default language", "default_language"),
@@ -521,7 +521,8 @@ def test_readers_may_be_set_in_one_file_only(check: Check) -> None:
 def test_duplicate_keys_are_errors_not_last_one_wins(check: Check) -> None:
     text = variant("en: <p>A</p>", "en: <p>A</p>\n      en: <p>B</p>")
     assert [str(p) for p in check(text)] == [
-        "a.yaml:10:7: error: duplicate key 'en' (first given on line 9); only one can count"
+        "a.yaml:10:7: error: duplicate key 'en' (first given on line 9): YAML would keep only one; "
+        "delete one of the two, or merge them"
     ]
 
 

@@ -128,6 +128,14 @@ FILE_FIELDS = (
 )
 
 
+# Every key of the format, so a syntax error can name the key that lacks its colon.
+KEYS = frozenset(
+    field.key
+    for fields in (FILE_FIELDS, CASE_FIELDS, READER_FIELDS, CDN_FIELDS, EXPECT_FIELDS)
+    for field in fields
+)
+
+
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of one policy-case file, for editors."""
     return document_schema(

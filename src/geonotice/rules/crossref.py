@@ -41,8 +41,11 @@ class Checker(FileChecker):
         for which, refs in self.readers.items():
             self.undefined(refs, f"readers.{which}", self.notices)
         used = self.closure(referenced)
+        # A notice whose own lines have errors (a misspelt 'applies to') is the root cause of any
+        # jurisdiction or notice looking unused: those warnings wait until it is fixed.
+        settled = all(notice_draft.section.clean for notice_draft in self.notices.values())
         for draft in names.values():
-            if draft.name not in used:
+            if settled and draft.name not in used:
                 self.report(
                     draft.path,
                     draft.key,
@@ -51,6 +54,8 @@ class Checker(FileChecker):
                 )
         for_readers = {ref.name for refs in self.readers.values() for ref in refs}
         for notice_draft in self.notices.values():
+            if not notice_draft.section.clean:
+                continue
             if not notice_draft.applies_to and notice_draft.notice.id not in for_readers:
                 self.report(
                     notice_draft.path,

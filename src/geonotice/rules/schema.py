@@ -146,6 +146,14 @@ FILE_FIELDS = (
 )
 
 
+# Every key of the format, so a syntax error can name the key that lacks its colon.
+KEYS = frozenset(
+    field.key
+    for fields in (FILE_FIELDS, JURISDICTION_FIELDS, NOTICE_FIELDS, PAGES_FIELDS, READERS_FIELDS)
+    for field in fields
+)
+
+
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of one rules file, for editors such as VS Code's YAML extension."""
     return document_schema(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from geonotice.rules import schema
 from geonotice.rules.crossref import Checker
 from geonotice.rules.model import Ruleset, digest_files
 from geonotice.yamlcheck.loader import load_marked
@@ -30,12 +31,16 @@ def check_sources(
     """
     now = now or dt.datetime.now(dt.UTC)
     checker = Checker(now)
+    complete = True
     for path, content in sources:
-        root, problems = load_marked(content, path)
+        root, problems = load_marked(content, path, keys=schema.KEYS)
         checker.problems.extend(problems)
         if root is not None or not problems:
             checker.check_file(path, root)
-    checker.cross_check()
+        else:
+            complete = False  # a file YAML cannot read: the rest would be guesses
+    if complete:
+        checker.cross_check()
     problems = sorted(set(checker.problems))
     if has_errors(problems):
         return None, problems
