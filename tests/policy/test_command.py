@@ -53,10 +53,10 @@ def test_a_failure_is_explained_and_exits_1(capsys: Capture, write_cases: Write)
     assert code == 1
     assert lines[:5] == [
         f"FAILED {path}:2: a reader in Kyiv is warned",
-        "    reader: a reader in UA-30, placed in UA-30",
+        "    reader: a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv)",
         "    page: /a/x/1.html",
         "    expected exactly: ru-undesirable-organization; got: no notices",
-        "    why: ru-undesirable-organization does not apply: jurisdiction: UA-30 is in none of "
+        "    why: ru-undesirable-organization does not apply: jurisdiction: UA-30 (Kyiv) is in none of "
         "russia-and-occupied-ukraine",
     ]
     assert lines[-1] == "0 passed, 1 failed"
@@ -91,7 +91,9 @@ def test_junit_xml_is_written_for_ci(capsys: Capture, write_cases: Write, tmp_pa
     report = tmp_path / "out" / "policy.xml"
     report.parent.mkdir()
     assert main(["test", str(RULES), str(write_cases(FAILING)), "--junit", str(report)]) == 1
-    assert '<failure message="reader: a reader in UA-30, placed in UA-30">' in report.read_text()
+    assert (
+        '<failure message="reader: a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv)">' in report.read_text()
+    )
 
 
 def test_json_output_for_tools(capsys: Capture, write_cases: Write) -> None:

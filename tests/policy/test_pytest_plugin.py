@@ -33,8 +33,10 @@ def test_each_case_is_an_item_and_failures_read_like_geonotice_test(pytester: py
             "*ukraine.policy.yaml::Crimea is warned PASSED*",
             "*ukraine.policy.yaml::Kyiv is warned too, wrongly FAILED*",
             "policy case 'Kyiv is warned too, wrongly' failed:",
+            "reader: a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv)",
+            "page: /a/x/1.html",
             "expected exactly: ru-undesirable-organization; got: no notices",
-            "why: ru-undesirable-organization does not apply: jurisdiction: UA-30 is in none of *",
+            "why: ru-undesirable-organization does not apply: jurisdiction: UA-30 (Kyiv) is in none of *",
         ]
     )
 

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from geonotice.inject.fragment import parse_accept_language
 from geonotice.locate import GeoHeaders, Location, Locator, Source
 from geonotice.policy.harness import PROXY
 from geonotice.policy.shown import plain_text
-from geonotice.region import Region
+from geonotice.region import Region, named
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.languages import language_preferences, notice_language, serves
 from geonotice.rules.model import Notice
@@ -45,8 +46,12 @@ class ReaderReport:
     shown: tuple[ShownNotice, ...]
 
 
-def locate_region(region: Region, code: str) -> Location:
-    return Location(region, None, Source.GIVEN, f"given as {code}")
+def locate_region(region: Region, given: str) -> Location:
+    """A reader given by region: ``given`` is what was typed (``ua-43``, ``Sevastopol``), said
+    back with the code it was taken for when they differ."""
+    code = str(region)
+    detail = f"given as {code}" if given == code else f"given as {given!r}, taken as {named(code)}"
+    return Location(region, None, Source.GIVEN, detail)
 
 
 def locate_ip(ip: str, geoip_db: str | Path) -> Location:
@@ -87,27 +92,30 @@ def explain_reader(
     language: str | None = None,
     at: dt.datetime | None = None,
 ) -> ReaderReport:
-    """Why each notice applies or not to this reader on this page, and what would be shown."""
+    """Why each notice applies or not to this reader on this page, and what would be shown.
+
+    ``language`` is the reader's ``Accept-Language`` (``uk-UA,uk;q=0.9,ru;q=0.8``, or one tag).
+    """
     explanation = engine.explain(location.region, path, host, at)
+    accepted = parse_accept_language(language)
     shown = tuple(
-        _shown(item.notice, explanation.page_language, language)
+        _shown(item.notice, explanation.page_language, accepted)
         for item in explanation.notices
         if item.applies
     )
     return ReaderReport(location, url, language, explanation, shown)
 
 
-def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
+def _shown(notice: Notice, page_language: str | None, accepted: Sequence[str]) -> ShownNotice:
     """The notice in the language it is shown in (as the injector chooses it for a page without
     its own ``<html lang>``), and why, in words."""
-    accepted = (reader_language,) if reader_language else ()
     language = notice_language(notice, language_preferences(page_language=page_language, accepted=accepted))
     # The words follow the choice, never make it: the first wanted language the chosen one serves
     # is the one that chose it.
     tried = []
     for wanted, source in (
         (page_language, "the page's language"),
-        (reader_language, "the reader's language"),
+        *((tag, "the reader's language") for tag in accepted),
     ):
         if not wanted:
             continue
@@ -195,6 +203,8 @@ def format_json(report: ReaderReport) -> str:
 
 
 def _region(region: Region) -> str:
-    if not region.known:
+    """``UA-43 (Autonomous Republic of Crimea), in UA (Ukraine)``: every code the reader is in."""
+    if not region.known or region.country is None:
         return str(region)
-    return f"{region} (codes {', '.join(region.codes)})"
+    places = [named(code) for code in reversed(region.codes)]
+    return ", in ".join(places)

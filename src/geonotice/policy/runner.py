@@ -23,7 +23,7 @@ from geonotice.policy.endtoend import Middlewares
 from geonotice.policy.harness import PROXY, SetUps
 from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
 from geonotice.policy.shown import Shown, shown_by_engine
-from geonotice.region import ANONYMOUS, UNKNOWN, Region
+from geonotice.region import ANONYMOUS, UNKNOWN, Region, named_region
 from geonotice.rules import Engine
 from geonotice.rules.model import Ruleset
 from geonotice.rules.moments import format_moment
@@ -124,7 +124,7 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
     messages = _compare(case, shown)
     if messages:
         messages = [
-            f"reader: {case.reader.describe()}, placed in {region}",
+            f"reader: {case.reader.describe()}, placed in {named_region(region)}",
             f"page: {case.url}" + (f", on {format_moment(case.at)}" if case.at else ""),
             *messages,
             *_why(run.engine, case, region, shown),
