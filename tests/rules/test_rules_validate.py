@@ -545,8 +545,15 @@ def test_norwegian_language_key_is_not_a_boolean(load) -> None:  # type: ignore[
     assert set(ruleset.notices[0].texts) == {"en", "no"}
 
 
-def test_an_empty_file_is_a_warning(check: Check) -> None:
-    assert [str(p) for p in check(VALID, "")] == ["b.yaml:1:1: warning: the file is empty"]
+def test_an_emptied_file_is_an_error_as_a_failed_deploy_leaves_it(check: Check) -> None:
+    assert [str(p) for p in check(VALID, "")] == [
+        "b.yaml:1:1: error: the file is empty, as a deploy that failed half way leaves it: put its "
+        "rules back, or delete the file"
+    ]
+    assert [str(p) for p in check(VALID, "# to come\n")] == [
+        "b.yaml:1:1: error: the file has no rules in it, only comments: write at least 'version: 1', "
+        "or delete the file"
+    ]
 
 
 @pytest.mark.parametrize(

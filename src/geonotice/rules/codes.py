@@ -222,15 +222,29 @@ NO_RULES = ProblemCode(
     "(an empty directory)",
     "(a directory with rules/main.yaml)",
 )
+UNREADABLE = ProblemCode(
+    "unreadable",
+    "error",
+    "A rules file that cannot be read: a symbolic link to nothing or to itself, a directory, a "
+    "pipe, or no permission. Its notices would be lost.",
+    "(rules/10-russia.yaml, a link to a file that was deleted)",
+    "(rules/10-russia.yaml, a file)",
+)
 IGNORED_FILE = ProblemCode(
     "ignored-file",
-    "warning",
-    "A file in the rules directory that is not read (only `*.yaml` is).",
+    "error",
+    "A file in the rules directory whose name is a near miss of `.yaml` (`.yml`, `.YAML`, "
+    "`.yaml.txt`): it is not read, so its notices would never be shown.",
     "(rules/extra.yml)",
     "(rules/extra.yaml)",
 )
 EMPTY_FILE = ProblemCode(
-    "empty-file", "warning", "A rules file with nothing in it.", "# nothing here yet\n", "version: 1\n"
+    "empty-file",
+    "error",
+    "A rules file with no rules in it, as a deploy that failed half way leaves one: its notices "
+    "would vanish. Write at least `version: 1`, or delete the file.",
+    "# nothing here yet\n",
+    "version: 1\n",
 )
 
 CATALOGUE: tuple[ProblemCode, ...] = (
@@ -258,12 +272,13 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     DEAD_GLOB,
     NOT_FOUND,
     NO_RULES,
+    UNREADABLE,
+    IGNORED_FILE,
+    EMPTY_FILE,
     EXPIRED,
     NOT_YET_REVIEWED,
     REVIEW_OVERDUE,
     UNUSED_JURISDICTION,
     UNUSED_NOTICE,
     EXCLUDE_OUTSIDE,
-    IGNORED_FILE,
-    EMPTY_FILE,
 )

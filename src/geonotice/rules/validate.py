@@ -21,22 +21,23 @@ from geonotice.yamlcheck.problems import Problem, has_errors
 
 
 def check_sources(
-    sources: Sequence[tuple[str, bytes | str]], *, now: dt.datetime | None = None
+    sources: Sequence[tuple[str, bytes | str]], *, now: dt.datetime | None = None, complete: bool = True
 ) -> tuple[Ruleset | None, list[Problem]]:
     """Check rules given as ``(display path, content)`` pairs, read in order as one rules version.
 
     Used for files on disk and for rules from elsewhere (a git revision, a test). Returns the
     ruleset (``None`` if any error was found) and every problem, sorted. Never raises for bad input.
     ``now`` (an aware datetime, default the current time) dates the expiry and review warnings.
+    ``complete=False`` says some file of the version could not be read, so what looks undefined or
+    unused across files may be defined or used there: those checks wait until it can be read.
     """
     now = now or dt.datetime.now(dt.UTC)
     checker = Checker(now)
-    complete = True
     for path, content in sources:
         root, problems = load_marked(content, path, keys=schema.KEYS)
         checker.problems.extend(problems)
         if root is not None or not problems:
-            checker.check_file(path, root)
+            checker.check_file(path, root, blank=not _as_bytes(content).strip())
         else:
             complete = False  # a file YAML cannot read: the rest would be guesses
     if complete:

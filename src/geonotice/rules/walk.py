@@ -67,9 +67,17 @@ class FileChecker:
     def report(self, path: str, at: Positioned, code: ProblemCode, message: str) -> None:
         self.problems.append(Problem.at(path, at, code, message))
 
-    def check_file(self, path: str, root: Marked | None) -> None:
+    def check_file(self, path: str, root: Marked | None, *, blank: bool = False) -> None:
+        """Walk one loaded file; ``blank`` says it has no bytes but white space."""
         if root is None:
-            self.report(path, START, codes.EMPTY_FILE, "the file is empty")
+            message = (
+                "the file is empty, as a deploy that failed half way leaves it: put its rules "
+                "back, or delete the file"
+                if blank
+                else "the file has no rules in it, only comments: write at least 'version: 1', "
+                "or delete the file"
+            )
+            self.report(path, START, codes.EMPTY_FILE, message)
             return
         walker = Walker(path, self.problems)
         mapping = walker.root(root, "a rules file is a mapping (version:, notices: ...)")
