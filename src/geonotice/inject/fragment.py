@@ -18,11 +18,9 @@ import html
 import re
 from collections.abc import Sequence
 
-import nh3
-
+from geonotice.rules.html import served_html
 from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
-from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
 
 __all__ = ["RTL_LANGUAGES", "notice_text", "parse_accept_language", "render_notices"]
 
@@ -65,16 +63,8 @@ def is_rtl(language: str) -> bool:
     return parts[0] in RTL_LANGUAGES
 
 
-@functools.lru_cache(maxsize=4096)
 def _clean(text: str) -> str:
-    return nh3.clean(
-        text,
-        tags=set(ALLOWED_TAGS),
-        attributes={"a": {"href"}},
-        url_schemes=set(LINK_SCHEMES),
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return served_html(text)  # the cleaning ``geonotice check`` compares each text with
 
 
 @functools.lru_cache(maxsize=4096)

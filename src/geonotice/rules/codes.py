@@ -97,6 +97,25 @@ DISALLOWED_HTML = ProblemCode(
     _notice().replace("<p>Read this.</p>", '<p onclick="x()">Read this.</p><img src=x>'),
     _notice().replace("<p>Read this.</p>", '<p>Read <a href="https://example.org">this</a>.</p>'),
 )
+UNBALANCED_HTML = ProblemCode(
+    "unbalanced-html",
+    "error",
+    "HTML that does not close what it opens, in order: an unclosed `<strong>` makes the rest of "
+    "the notice bold. The message shows what readers would get.",
+    _notice().replace("<p>Read this.</p>", "<p><strong>Read</p> this.</strong>"),
+    _notice().replace("<p>Read this.</p>", "<p><strong>Read</strong> this.</p>"),
+)
+CHANGED_HTML = ProblemCode(
+    "changed-html",
+    "error",
+    "HTML that the cleaning every served notice goes through would change: the message shows "
+    "what readers would get instead.",
+    _notice().replace(
+        "<p>Read this.</p>",
+        '<p><a href="https://news.example/safety">Read <a href="https://news.example">us</a></a>.</p>',
+    ),
+    _notice().replace("<p>Read this.</p>", '<p><a href="https://news.example/safety">Read us</a>.</p>'),
+)
 DEAD_GLOB = ProblemCode(
     "dead-glob",
     "error",
@@ -268,6 +287,8 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     MISSING_DEFAULT_TEXT,
     EMPTY_TEXT,
     DISALLOWED_HTML,
+    UNBALANCED_HTML,
+    CHANGED_HTML,
     WINDOW_ORDER,
     DEAD_GLOB,
     NOT_FOUND,

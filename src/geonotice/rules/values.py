@@ -143,8 +143,8 @@ def _texts(walker: Walker, node: Marked, where: str) -> Any:
         if not html.strip():
             walker.report(value, codes.EMPTY_TEXT, f"{here}: the text is empty")
             continue
-        for problem in html_problems(html):
-            walker.report(value, codes.DISALLOWED_HTML, f"{here}: {problem}")
+        for code, problem in html_problems(html):
+            walker.report(value, code, f"{here}: {problem}")
         texts[key.name] = html
     return texts
 
