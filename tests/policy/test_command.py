@@ -91,9 +91,11 @@ def test_junit_xml_is_written_for_ci(capsys: Capture, write_cases: Write, tmp_pa
     report = tmp_path / "out" / "policy.xml"
     report.parent.mkdir()
     assert main(["test", str(RULES), str(write_cases(FAILING)), "--junit", str(report)]) == 1
+    # CI lists failures by this one line: what was expected, what came, for which reader and page.
     assert (
-        '<failure message="reader: a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv)">' in report.read_text()
-    )
+        '<failure message="expected exactly ru-undesirable-organization, got no notices: '
+        'a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv), on /a/x/1.html">'
+    ) in report.read_text()
 
 
 def test_json_output_for_tools(capsys: Capture, write_cases: Write) -> None:

@@ -114,33 +114,43 @@ def _run_file(run: _Run, policy: PolicyFile, middlewares: Middlewares | None) ->
 
 def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> CaseResult:
     started = time.perf_counter()
+    engine = run.engine
     located = _locate(run, case)
     if located.region is None:
         return CaseResult(case.file, case.name, case.line, Outcome.FAILED, (located.problem,))
     run.regions.append(located.region)
     region = located.region
-    shown = shown_by_engine(run.engine, region, case.path, case.host, case.at, case.language)
+    shown = shown_by_engine(engine, region, case.path, case.host, case.at, case.language)
     run.shown.update(item.id for item in shown)
-    messages = _compare(case, shown)
-    if messages:
+    mismatches = _compare(case, shown)
+    messages = [mismatch.message for mismatch in mismatches]
+    who = f"{case.reader.describe()}, placed in {named_region(region)}"
+    page = case.url + (f", on {format_moment(case.at)}" if case.at else "")
+    headline = ""
+    if mismatches:
+        first = mismatches[0]
+        headline = f"expected {first.expected}, got {first.got}: {who}, on {page}"
         messages = [
-            f"reader: {case.reader.describe()}, placed in {named_region(region)}",
-            f"page: {case.url}" + (f", on {format_moment(case.at)}" if case.at else ""),
+            f"reader: {who}",
+            f"page: {page}",
             *messages,
-            *_why(run.engine, case, region, shown),
+            *_why(engine, case, region, shown),
         ]
     notes: list[str] = []
     if middlewares is not None and not messages:
         e2e = middlewares.fetch(case, region)
         if e2e.error:
             messages = [f"end to end: {e2e.error}"]
+            headline = f"end to end: {e2e.error}"
         else:
             mismatch = _compare(case, e2e.shown)
             if mismatch:
                 messages = [
                     f"end to end: GET {case.url} through the middleware (status {e2e.status}) did not match",
-                    *(f"end to end: {line}" for line in mismatch),
+                    *(f"end to end: {m.message}" for m in mismatch),
                 ]
+                first = mismatch[0]
+                headline = f"end to end: expected {first.expected}, got {first.got}: {who}, on {page}"
             notes.append(f"end to end: status {e2e.status}, Legal-Notices: {e2e.header or '(none)'}")
     outcome = Outcome.FAILED if messages else Outcome.PASSED
     return CaseResult(
@@ -152,6 +162,7 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
         tuple(notes),
         tuple(item.id for item in shown),
         time.perf_counter() - started,
+        headline,
     )
 
 
@@ -190,36 +201,56 @@ def _locate(run: _Run, case: PolicyCase) -> _Located:
 # -- comparing -------------------------------------------------------------------------------------------
 
 
-def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Mismatch:
+    """One expectation that did not hold: the line a person reads, and its two sides for the
+    one-line summary CI shows (``expected X, got Y``)."""
+
+    message: str
+    expected: str
+    got: str
+
+
+def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[_Mismatch]:
     """What differs between the case's expectation and what the reader got; empty when it holds."""
     expect = case.expect
     ids = [item.id for item in shown]
     got = ", ".join(ids) if ids else "no notices"
-    messages = []
+    found = []
     if expect.notices is not None and sorted(set(ids)) != sorted(set(expect.notices)):
         wanted = ", ".join(expect.notices) if expect.notices else "no notices"
-        messages.append(f"expected exactly: {wanted}; got: {got}")
+        found.append(_Mismatch(f"expected exactly: {wanted}; got: {got}", f"exactly {wanted}", got))
     missing = [i for i in expect.includes if i not in ids]
     if missing:
-        messages.append(f"expected at least: {', '.join(expect.includes)}; got: {got}")
+        wanted = ", ".join(expect.includes)
+        found.append(_Mismatch(f"expected at least: {wanted}; got: {got}", f"at least {wanted}", got))
     present = [i for i in expect.excludes if i in ids]
     if present:
-        messages.append(f"expected not to see: {', '.join(present)}; got: {got}")
+        unwanted = ", ".join(present)
+        found.append(_Mismatch(f"expected not to see: {unwanted}; got: {got}", f"not {unwanted}", got))
     if expect.text_contains:
         if not shown:
             phrases = ", ".join(repr(p) for p in expect.text_contains)
-            messages.append(f"expected notice text containing {phrases}; got no notices")
+            message = f"expected notice text containing {phrases}; got no notices"
+            found.append(_Mismatch(message, f"text {phrases}", got))
         else:
             for phrase in expect.text_contains:
                 if not any(_normal(phrase) in _normal(item.text) for item in shown):
                     texts = "; ".join(f"{item.id} [{item.language}]: {item.text!r}" for item in shown)
-                    messages.append(f"expected text containing {phrase!r}; got {texts}")
+                    message = f"expected text containing {phrase!r}; got {texts}"
+                    found.append(_Mismatch(message, f"text {phrase!r}", texts))
     if expect.language is not None:
         other = [item for item in shown if item.language.lower() != expect.language.lower()]
         if other or not shown:
             got_languages = ", ".join(f"{item.id} in {item.language}" for item in shown) or "no notices"
-            messages.append(f"expected notices in {expect.language}; got {got_languages}")
-    return messages
+            found.append(
+                _Mismatch(
+                    f"expected notices in {expect.language}; got {got_languages}",
+                    f"notices in {expect.language}",
+                    got_languages,
+                )
+            )
+    return found
 
 
 def _normal(text: str) -> str:
