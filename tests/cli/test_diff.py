@@ -80,7 +80,7 @@ def test_every_kind_of_change_is_reported(capsys: Capture, old_new: tuple[Path, 
         "  regions lost: BY",
         "  jurisdictions lost: belarus",
         "  pages no longer covered: /a/**, /??/a/**, /api/articles/**",
-        "  text removed: ru, be, en",
+        "  text removed: ru, be, uk, en",
         "page language of /be/: be -> (none)",
         "1 notice changed, 1 notice removed, 1 page language(s) changed",
     ]
@@ -95,7 +95,7 @@ def test_an_added_notice_lists_who_and_where(old_new: tuple[Path, Path]) -> None
         "by-extremist-materials",
         "added",
         ("BY",),
-        ("ru", "be", "en"),
+        ("ru", "be", "uk", "en"),
     )
 
 

@@ -103,6 +103,20 @@ def test_region_takes_a_code_in_any_case_or_a_place_name_and_says_which_code(
     assert capsys.readouterr().out.splitlines()[1] == f"  placed by: region ({placed})"
 
 
+def test_a_draft_is_explained_as_a_draft_and_never_shown(capsys: Capture) -> None:
+    assert main(["explain", RULES, "--region", "RU-MOW", "--url", "/a/x/1.html"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "  ru-foreign-agent-label: DRAFT (never shown to readers), would apply - "
+        'The "foreign agent" label Russia requires under the headline of every article'
+    ) in lines
+    shown = lines[lines.index("Shown: 1 notice:") + 1]
+    assert shown.startswith("  ru-undesirable-organization in en")
+    assert lines[-1] == (
+        "Not shown, as drafts (status: draft), though they would apply: ru-foreign-agent-label"
+    )
+
+
 def test_a_reader_by_cdn_header(capsys: Capture) -> None:
     assert (
         main(["explain", RULES, "--header", "CF-IPCountry: RU", "--url", "/a/x/1.html", "--format", "json"])

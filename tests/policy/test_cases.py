@@ -237,7 +237,11 @@ def test_an_unknown_notice_id_is_found_against_the_rules(cases_from: Load) -> No
 
 
 def test_directories_are_searched_for_policy_files(tmp_path: pytest.TempPathFactory) -> None:
-    assert [p.name for p in find_case_files([RULES])] == ["belarus.policy.yaml", "russia.policy.yaml"]
+    assert [p.name for p in find_case_files([RULES])] == [
+        "belarus.policy.yaml",
+        "russia-foreign-agent.policy.yaml",
+        "russia.policy.yaml",
+    ]
     with pytest.raises(FileNotFoundError):
         find_case_files([RULES / "missing.policy.yaml"])
 

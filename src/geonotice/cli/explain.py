@@ -99,7 +99,8 @@ def explain(
         except ValueError as error:
             raise BadArgument("--at", f"{at_text!r}: {error}") from None
     location = _locate(ip, geoip_db, region_code, headers, preset)
-    engine = Engine(load_rules(rules))
+    # Drafts are explained too, each said to be one; only live notices count as shown.
+    engine = Engine(load_rules(rules), include_drafts=True)
     report = explain_reader(engine, location, url, page[0], page[1], language=lang, at=at)
     click.echo(format_json(report) if fmt == "json" else format_text(report), nl=fmt != "json")
 

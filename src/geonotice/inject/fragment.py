@@ -3,7 +3,8 @@
 Each notice becomes one ``<aside class="geonotice-notice" data-notice-id="ID" lang="LL" role="note">``
 (plus ``dir="rtl"`` for right-to-left languages) around its text. There is no inline script or
 style, so a strict Content-Security-Policy never blocks it; sites style it through the classes
-``geonotice-notice`` and ``geonotice-notice--ID``.
+``geonotice-notice`` and ``geonotice-notice--ID``, and ``geonotice-style-NAME`` for a notice whose
+rules give it ``style: NAME`` (a label that must be twice the size of the text, say).
 
 Notice texts were validated against the allowed HTML subset when the rules loaded. They are
 sanitized again here with the same allow-list, as defence in depth: a text that reaches readers
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from geonotice.rules.html import served_html
 from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
+from geonotice.rules.vocabulary import STYLE_CLASS_PREFIX
 
 __all__ = ["RTL_LANGUAGES", "notice_text", "parse_accept_language", "render_notices"]
 
@@ -68,11 +70,13 @@ def _clean(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _aside(notice_id: str, language: str, text: str) -> bytes:
+def _aside(notice_id: str, language: str, text: str, style: str = "") -> bytes:
     escaped_id = html.escape(notice_id, quote=True)
     direction = ' dir="rtl"' if is_rtl(language) else ""
+    styled = f" {STYLE_CLASS_PREFIX}{html.escape(style, quote=True)}" if style else ""
+    classes = f"geonotice-notice geonotice-notice--{escaped_id}{styled}"
     return (
-        f'<aside class="geonotice-notice geonotice-notice--{escaped_id}" data-notice-id="{escaped_id}"'
+        f'<aside class="{classes}" data-notice-id="{escaped_id}"'
         f' lang="{html.escape(language, quote=True)}"{direction} role="note">{_clean(text)}</aside>'
     ).encode()
 
@@ -88,7 +92,7 @@ def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes
     parts = []
     for notice in notices:
         language = notice_language(notice, languages)
-        parts.append(_aside(notice.id, language, notice.texts.get(language, "")))
+        parts.append(_aside(notice.id, language, notice.texts.get(language, ""), notice.style))
     return b"".join(parts)
 
 

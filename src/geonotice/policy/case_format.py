@@ -25,6 +25,7 @@ from geonotice.policy.case_values import (
     TEXTS,
     plain_text,
 )
+from geonotice.rules.values import BOOLEAN
 from geonotice.yamlcheck.fields import Field, document_schema, schema_text
 from geonotice.yamlcheck.loader import MarkedMapping
 from geonotice.yamlcheck.reference import render
@@ -112,6 +113,13 @@ FILE_FIELDS = (
         "geoip-db",
         FILE_PATH,
         "A MaxMind-format database for readers given by address, relative to this file.",
+    ),
+    Field(
+        "include-drafts",
+        BOOLEAN,
+        "`true` when the cases test notices under review (`status: draft`): they are decided as if "
+        "the drafts were live. The site never shows a draft.",
+        default="`false`",
     ),
     Field(
         "cases",

@@ -98,6 +98,7 @@ class PolicyFile:
     rules: Path | None = None
     cases: tuple[PolicyCase, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    include_drafts: bool = False  # its cases test notices under review: decide as if they were live
 
 
 def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -159,7 +160,14 @@ def load_cases(content: bytes | str, display: str, *, base: Path | None = None) 
         lines[case.name] = case.line
         cases.append(case)
     rules = _resolved(base, top.get("rules"))
-    return PolicyFile(display, top.get("description", ""), rules, tuple(cases), tuple(sorted(problems)))
+    return PolicyFile(
+        display,
+        top.get("description", ""),
+        rules,
+        tuple(cases),
+        tuple(sorted(problems)),
+        include_drafts=top.get("include-drafts", False),
+    )
 
 
 def check_against(policy: PolicyFile, ruleset: Ruleset) -> dict[str, list[Problem]]:

@@ -95,13 +95,14 @@ def explain_reader(
     """Why each notice applies or not to this reader on this page, and what would be shown.
 
     ``language`` is the reader's ``Accept-Language`` (``uk-UA,uk;q=0.9,ru;q=0.8``, or one tag).
+    Draft notices are explained when ``engine`` includes them, and never counted as shown.
     """
     explanation = engine.explain(location.region, path, host, at)
     accepted = parse_accept_language(language)
     shown = tuple(
         _shown(item.notice, explanation.page_language, accepted)
         for item in explanation.notices
-        if item.applies
+        if item.applies and not item.notice.draft
     )
     return ReaderReport(location, url, language, explanation, shown)
 
@@ -144,6 +145,9 @@ def format_text(report: ReaderReport) -> str:
         out.append("  (the rules have no notices)")
     for item in explanation.notices:
         verdict = "APPLIES" if item.applies else "does not apply"
+        if item.notice.draft:
+            # A draft is explained as if it were live, and said to be a draft: never served.
+            verdict = f"DRAFT (never shown to readers), would {'apply' if item.applies else 'not apply'}"
         title = f" - {item.notice.title}" if item.notice.title else ""
         out.append(f"  {item.notice.id}: {verdict}{title}")
         out += [f"      {'ok ' if r.ok else 'NO '} {r.aspect}: {r.detail}" for r in item.reasons]
@@ -152,6 +156,9 @@ def format_text(report: ReaderReport) -> str:
     for shown in report.shown:
         out.append(f"  {shown.notice.id} in {shown.language} ({shown.language_reason}):")
         out.append(f"      {plain_text(shown.html)}")
+    drafts = [item.notice.id for item in explanation.notices if item.applies and item.notice.draft]
+    if drafts:
+        out.append(f"Not shown, as drafts (status: draft), though they would apply: {', '.join(drafts)}")
     return "\n".join(out)
 
 
@@ -180,6 +187,7 @@ def format_json(report: ReaderReport) -> str:
             {
                 "id": item.notice.id,
                 "applies": item.applies,
+                "draft": item.notice.draft,
                 "jurisdiction": item.jurisdiction,
                 "region_code": item.region_code,
                 "excluded_by": item.excluded_by,

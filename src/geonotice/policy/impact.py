@@ -157,8 +157,9 @@ def _git_sources(path: Path, rev: str) -> list[tuple[str, str]]:
 def compare(old: Ruleset, new: Ruleset, *, old_name: str = "old", new_name: str = "new") -> Impact:
     """What changes for readers going from ``old`` to ``new``: pure, no I/O."""
     old_engine, new_engine = Engine(old), Engine(new)
-    old_notices = {n.id: n for n in old.notices}
-    new_notices = {n.id: n for n in new.notices}
+    # A draft is never shown to readers: whatever happens to it changes nothing for them.
+    old_notices = {n.id: n for n in old.notices if not n.draft}
+    new_notices = {n.id: n for n in new.notices if not n.draft}
     impacts: list[NoticeImpact] = []
     for notice_id in dict.fromkeys([*old_notices, *new_notices]):
         before, after = old_notices.get(notice_id), new_notices.get(notice_id)

@@ -37,7 +37,11 @@ class _Located:
 
 @dataclass(slots=True)
 class _Run:
-    """State shared by the cases of one run: locators and middlewares are built once per set-up."""
+    """State shared by the cases of one run: locators and middlewares are built once per set-up.
+
+    ``engine`` decides as the site does (drafts left out, unless the whole run includes them);
+    ``drafts`` is built when a case file asks for its drafts (``include-drafts: true``).
+    """
 
     engine: Engine
     geoip_db: Path | None
@@ -45,6 +49,14 @@ class _Run:
     locators: SetUps[Locator] = field(default_factory=SetUps)
     shown: set[str] = field(default_factory=set)
     regions: list[Region] = field(default_factory=list)
+    drafts: Engine | None = None
+
+    def engine_for(self, policy: PolicyFile) -> Engine:
+        if not policy.include_drafts or self.engine.include_drafts:
+            return self.engine
+        if self.drafts is None:
+            self.drafts = Engine(self.engine.ruleset, include_drafts=True)
+        return self.drafts
 
 
 def run_policy(
@@ -54,6 +66,7 @@ def run_policy(
     geoip_db: str | Path | None = None,
     app: ASGIApp | None = None,
     require_coverage: bool = False,
+    include_drafts: bool = False,
 ) -> TestReport:
     """Run every case of ``files`` and report.
 
@@ -63,11 +76,15 @@ def run_policy(
         geoip_db: the database for readers given by address, unless a case file names its own.
         app: an ASGI app; when given, each case also runs end to end through the middleware.
         require_coverage: make gaps in coverage fail the run (``TestReport.failed``).
+        include_drafts: decide every case as if the draft notices were live (a file can ask
+            for its own cases with ``include-drafts: true``).
 
     Returns:
         The report; nothing in the cases makes this raise.
     """
-    engine = ruleset if isinstance(ruleset, Engine) else Engine(ruleset)
+    if isinstance(ruleset, Engine):
+        ruleset = ruleset.ruleset if include_drafts and not ruleset.include_drafts else ruleset
+    engine = ruleset if isinstance(ruleset, Engine) else Engine(ruleset, include_drafts=include_drafts)
     run = _Run(engine, Path(geoip_db) if geoip_db is not None else None, app)
     results: list[CaseResult] = []
     with _closing(run) as middlewares:
@@ -102,6 +119,7 @@ def _run_file(run: _Run, policy: PolicyFile, middlewares: Middlewares | None) ->
     if broken is not None:
         yield broken
     unknown_ids = check_against(policy, run.engine.ruleset)
+    engine = run.engine_for(policy)
     for case in policy.cases:
         problems = unknown_ids.get(case.name)
         if problems:
@@ -109,12 +127,14 @@ def _run_file(run: _Run, policy: PolicyFile, middlewares: Middlewares | None) ->
                 case.file, case.name, case.line, Outcome.FAILED, tuple(f"{p}  [{p.code}]" for p in problems)
             )
             continue
-        yield _run_case(run, case, middlewares)
+        yield _run_case(run, case, middlewares, engine)
 
 
-def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> CaseResult:
+def _run_case(
+    run: _Run, case: PolicyCase, middlewares: Middlewares | None, engine: Engine | None = None
+) -> CaseResult:
     started = time.perf_counter()
-    engine = run.engine
+    engine = engine or run.engine
     located = _locate(run, case)
     if located.region is None:
         return CaseResult(case.file, case.name, case.line, Outcome.FAILED, (located.problem,))
@@ -134,10 +154,15 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
             f"reader: {who}",
             f"page: {page}",
             *messages,
+            *_drafts_left_out(engine, case),
             *_why(engine, case, region, shown),
         ]
     notes: list[str] = []
-    if middlewares is not None and not messages:
+    drafts = [n.id for n in engine.notices if n.draft]
+    if middlewares is not None and not messages and drafts:
+        # The middleware never serves a draft: the page cannot show what this case expects.
+        notes.append(f"end to end: not run, since drafts ({', '.join(drafts)}) are never served")
+    elif middlewares is not None and not messages:
         e2e = middlewares.fetch(case, region)
         if e2e.error:
             messages = [f"end to end: {e2e.error}"]
@@ -164,6 +189,19 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
         time.perf_counter() - started,
         headline,
     )
+
+
+def _drafts_left_out(engine: Engine, case: PolicyCase) -> list[str]:
+    """Why a notice the case names was not shown, when that is because it is a draft."""
+    if engine.include_drafts:
+        return []
+    named = {*case.expect.includes, *(case.expect.notices or ())}
+    drafts = [n.id for n in engine.ruleset.notices if n.draft and n.id in named]
+    return [
+        f"note: {notice_id} is a draft (status: draft), never shown to readers: to test it, add "
+        "'include-drafts: true' to this case file, or run with --include-drafts"
+        for notice_id in drafts
+    ]
 
 
 # -- locating ------------------------------------------------------------------------------------------
@@ -278,7 +316,9 @@ def _why(engine: Engine, case: PolicyCase, region: Region, shown: Sequence[Shown
 
 def _coverage(engine: Engine, run: _Run) -> Coverage:
     ruleset = engine.ruleset
-    notices = tuple(n.id for n in ruleset.notices if n.id not in run.shown)
+    # Drafts count only in runs that test them: the site never shows one.
+    considered = {n.id for e in (engine, run.drafts) if e is not None for n in e.notices}
+    notices = tuple(n.id for n in ruleset.notices if n.id in considered and n.id not in run.shown)
     reached: set[str] = set()
     codes_seen: set[str] = set()
     for region in set(run.regions):

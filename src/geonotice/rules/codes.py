@@ -73,6 +73,13 @@ INVALID_PLACEMENT = ProblemCode(
     _notice("placement: top"),
     _notice("placement: start-of-body"),
 )
+INVALID_STATUS = ProblemCode(
+    "invalid-status",
+    "error",
+    "A status other than `live` or `draft`.",
+    _notice("status: review"),
+    _notice("status: draft"),
+)
 INVALID_CONTENT_TYPE = ProblemCode(
     "invalid-content-type",
     "error",
@@ -226,6 +233,28 @@ EXCLUDE_OUTSIDE = ProblemCode(
     _jurisdictions("ukraine: {regions: [UA], except: [UA-43]}", notice="ukraine"),
 )
 
+UNTRANSLATED = ProblemCode(
+    "untranslated",
+    "warning",
+    "A notice covers pages whose language (`page languages`) it has no text in: their readers "
+    "would be shown another language. Add the text (or, for a notice the law requires in one "
+    "language, say `single language: true`).",
+    _notice('pages: {paths: ["/uk/**"]}') + 'page languages:\n  "/uk/": uk\nreaders:\n  unknown: [warning]\n',
+    _notice('pages: {paths: ["/uk/**"]}').replace(
+        "{en: <p>Read this.</p>}", "{en: <p>Read this.</p>, uk: <p>Прочитайте це.</p>}"
+    )
+    + 'page languages:\n  "/uk/": uk\nreaders:\n  unknown: [warning]\n',
+)
+SINGLE_LANGUAGE = ProblemCode(
+    "single-language",
+    "error",
+    "A notice with `single language: true` and texts in other languages, which would never be shown.",
+    _notice("single language: true").replace(
+        "{en: <p>Read this.</p>}", "{en: <p>Read this.</p>, uk: <p>Прочитайте це.</p>}"
+    ),
+    _notice("single language: true"),
+)
+
 # -- files ---------------------------------------------------------------------------------------------
 NOT_FOUND = ProblemCode(
     "not-found",
@@ -276,6 +305,7 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     INVALID_DATE,
     INVALID_URL,
     INVALID_PLACEMENT,
+    INVALID_STATUS,
     INVALID_CONTENT_TYPE,
     INVALID_HOST,
     DUPLICATE_ID,
@@ -285,6 +315,7 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     INCLUDE_CYCLE,
     EMPTY_JURISDICTION,
     MISSING_DEFAULT_TEXT,
+    SINGLE_LANGUAGE,
     EMPTY_TEXT,
     DISALLOWED_HTML,
     UNBALANCED_HTML,
@@ -302,4 +333,5 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     UNUSED_JURISDICTION,
     UNUSED_NOTICE,
     EXCLUDE_OUTSIDE,
+    UNTRANSLATED,
 )
