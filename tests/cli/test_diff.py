@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from geonotice.cli import main
-from geonotice.policy.impact import compare, format_markdown
+from geonotice.policy.impact import compare
+from geonotice.policy.impact_formats import format_markdown
 from geonotice.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,23 +7,21 @@ says (text per language, as a word diff), where, how and in which order, and whe
 A notice that comes or goes is described whole. Metadata lawyers keep for themselves (owner, last
 reviewed) is not an impact, and neither is a draft, which no reader sees: drafts are listed apart.
 
-Regions are kept as codes; the formatters show each with its place name (``UA-40 (Sevastopol)``).
+Regions are kept as codes; ``lines`` and the formatters of ``impact_formats.py`` show each with
+its place name (``UA-40 (Sevastopol)``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import re
 import subprocess
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geonotice.errors import ConfigError, RulesError
-from geonotice.place_names import place_name
 from geonotice.policy.shown import plain_text
 from geonotice.policy.worddiff import Piece, WordDiff, word_diff
 from geonotice.region import named
@@ -116,7 +114,7 @@ class NoticeImpact:
     def lines(self) -> list[str]:
         """The impact in short phrases, one per aspect that changed (regions with their names)."""
         if self.whole is not None:
-            return _whole_lines(self.whole)
+            return whole_lines(self.whole)
         out = []
         gained = [named(code) for code in self.regions_gained]
         gained += [f"{named(code)}, no longer excepted" for code in self.no_longer_excepted]
@@ -141,7 +139,7 @@ class NoticeImpact:
         for change in self.texts_changed:
             diff = change.diff
             what = "markup" if diff.markup else "text"
-            out.append(f"{what} changed ({change.language}): {_terminal(diff.shortened(_CONTEXT_WORDS))}")
+            out.append(f"{what} changed ({change.language}): {terminal_diff(diff.shortened(_CONTEXT_WORDS))}")
         out += [f"{name}: {moved.old} -> {moved.new}" for name, moved in self.settings]
         return out
 
@@ -163,7 +161,12 @@ class Impact:
 _CONTEXT_WORDS = 6  # words kept around each change in a terminal's word diff
 
 
-def _whole_lines(whole: Whole) -> list[str]:
+def terminal_diff(pieces: Iterable[Piece]) -> str:
+    shown = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
+    return " ".join(shown[piece.kind].format(piece.text) for piece in pieces)
+
+
+def whole_lines(whole: Whole) -> list[str]:
     lines = [f"regions: {'; '.join(named(code) for code in whole.regions) or '(none)'}"]
     if whole.excepted:
         lines.append(f"except: {'; '.join(named(code) for code in whole.excepted)}")
@@ -174,7 +177,7 @@ def _whole_lines(whole: Whole) -> list[str]:
     if whole.hosts:
         lines.append(f"hosts: {', '.join(whole.hosts)}")
     lines.append(f"content types: {', '.join(whole.content_types)}")
-    lines.append(f"in force: {_in_force(whole)}")
+    lines.append(f"in force: {in_force(whole)}")
     lines.append(f"placement: {whole.placement}")
     lines.append(f"priority: {whole.priority}")
     if whole.style:
@@ -184,7 +187,7 @@ def _whole_lines(whole: Whole) -> list[str]:
     return lines
 
 
-def _in_force(whole: Whole) -> str:
+def in_force(whole: Whole) -> str:
     start = "always" if whole.start == "always" else f"from {whole.start}"
     end = "with no end" if whole.end == "never" else f"until {whole.end} (exclusive)"
     return f"{start}, {end}"
@@ -409,187 +412,3 @@ def _show(value: object) -> str:
     if isinstance(value, Placement):
         return value.kind.value if value.target is None else f"{value.kind.value} {value.target}"
     return str(value)
-
-
-# -- formatting ------------------------------------------------------------------------------------------
-
-
-def format_text(impact: Impact) -> str:
-    """The impact for a terminal: each notice and what changed, drafts last, then a summary."""
-    head = f"Impact of {impact.old} -> {impact.new}:"
-    out = [head if impact.has_impact else f"{head} none: no reader sees anything different"]
-    for notice in _ordered(impact):
-        status = notice.status + (f" ({notice.note})" if notice.note else "")
-        if not notice.has_impact:
-            status += ": no reader sees a draft"
-        out.append(f"notice {notice.id}: {status}")
-        out += [f"  {line}" for line in notice.lines()]
-    for prefix, moved in impact.page_languages:
-        out.append(f"page language of {prefix}: {moved.old} -> {moved.new}")
-    if impact.notices or impact.page_languages:
-        out.append(_summary(impact))
-    return "\n".join(out)
-
-
-def format_markdown(impact: Impact) -> str:
-    """The impact as a pull-request comment (GitHub-flavoured Markdown): a section per notice,
-    added and removed notices whole, changed wording as a word diff, drafts folded away."""
-    out = [f"### Reader impact: `{_code(impact.old)}` → `{_code(impact.new)}`", ""]
-    if not impact.has_impact:
-        out.append("No reader sees anything different.")
-    else:
-        out.append(f"**Readers would see something different:** {_summary(impact, impact_only=True)}.")
-    live = [n for n in _ordered(impact) if n.has_impact]
-    drafts = [n for n in _ordered(impact) if not n.has_impact]
-    for notice in live:
-        out += ["", *_md_notice(notice)]
-    if impact.page_languages:
-        out += ["", "#### Page languages", "", "| Pages under | Language before | Language after |"]
-        out += ["|---|---|---|"]
-        out += [f"| `{_code(prefix)}` | {_md(m.old)} | {_md(m.new)} |" for prefix, m in impact.page_languages]
-    if drafts:
-        count = len(drafts)
-        summary = (
-            f"Drafts, never shown to readers: {count} changed"
-            if count > 1
-            else "A draft, never shown to readers"
-        )
-        out += ["", "<details>", f"<summary>{summary}</summary>"]
-        for notice in drafts:
-            out += ["", *_md_notice(notice)]
-        out += ["", "</details>"]
-    return "\n".join(out) + "\n"
-
-
-def format_json(impact: Impact) -> str:
-    """The impact for tools: every field, region codes with their names."""
-    codes = {code for n in impact.notices for code in _codes(n)}
-    document = {
-        "old": impact.old,
-        "new": impact.new,
-        "impact": impact.has_impact,
-        "notices": [
-            {
-                **{k: v for k, v in asdict(n).items() if k not in ("settings", "texts_changed")},
-                "impact": n.has_impact,
-                "texts_changed": {c.language: {"old": c.old, "new": c.new} for c in n.texts_changed},
-                "settings": {k: asdict(m) for k, m in n.settings},
-            }
-            for n in impact.notices
-        ],
-        "page_languages": {prefix: asdict(m) for prefix, m in impact.page_languages},
-        "region_names": {code: place_name(code) for code in sorted(codes) if place_name(code)},
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _ordered(impact: Impact) -> list[NoticeImpact]:
-    # What readers will see first, then the drafts.
-    return sorted(impact.notices, key=lambda n: not n.has_impact)
-
-
-def _codes(notice: NoticeImpact) -> list[str]:
-    found = [*notice.regions_gained, *notice.regions_lost, *notice.no_longer_excepted, *notice.now_excepted]
-    if notice.whole is not None:
-        found += [*notice.whole.regions, *notice.whole.excepted]
-    return found
-
-
-def _md_notice(notice: NoticeImpact) -> list[str]:
-    status = notice.status + (f" ({notice.note})" if notice.note else "")
-    out = [f"#### `{_code(notice.id)}`: {status}"]
-    if notice.title:
-        out += ["", f"*{_md(notice.title)}*"]
-    out.append("")
-    if notice.whole is not None:
-        whole = notice.whole
-        items = [
-            ("Regions", _md_regions(whole.regions) or "(none)"),
-            ("Except", _md_regions(whole.excepted)),
-            ("Jurisdictions", ", ".join(f"`{_code(j)}`" for j in whole.jurisdictions) or "(none)"),
-            ("Pages", _md_codes(whole.pages)),
-            ("Except pages", _md_codes(whole.excepted_pages)),
-            ("Hosts", _md_codes(whole.hosts)),
-            ("Content types", _md_codes(whole.content_types)),
-            ("In force", _md(_in_force(whole))),
-            ("Placement", f"`{whole.placement}`"),
-            ("Priority", str(whole.priority)),
-            ("Style", f"`{whole.style}`" if whole.style else ""),
-            ("Default language", f"`{whole.default_language}`"),
-        ]
-        out += [f"- **{label}:** {value}" for label, value in items if value]
-        for language, html in whole.texts:
-            out += ["", f"**Text ({language}):**", "", f"> {_md(plain_text(html))}"]
-        return out
-    gained = [_md(named(c)) for c in notice.regions_gained]
-    gained += [f"{_md(named(c))}, no longer excepted" for c in notice.no_longer_excepted]
-    lost = [_md(named(c)) for c in notice.regions_lost]
-    lost += [f"{_md(named(c))}, now excepted" for c in notice.now_excepted]
-    items = [
-        ("Regions gained", "; ".join(gained)),
-        ("Regions lost", "; ".join(lost)),
-        ("Jurisdictions gained", _md_codes(notice.jurisdictions_gained)),
-        ("Jurisdictions lost", _md_codes(notice.jurisdictions_lost)),
-        ("Pages newly covered", _md_codes(notice.pages_added)),
-        ("Pages no longer covered", _md_codes(notice.pages_removed)),
-        ("Hosts added", _md_codes(notice.hosts_added)),
-        ("Hosts removed", _md_codes(notice.hosts_removed)),
-        ("Content types added", _md_codes(notice.content_types_added)),
-        ("Content types removed", _md_codes(notice.content_types_removed)),
-        ("Text added", _md_codes(notice.texts_added)),
-        ("Text removed", _md_codes(notice.texts_removed)),
-        *((name.capitalize(), f"{_md(m.old)} → {_md(m.new)}") for name, m in notice.settings),
-    ]
-    out += [f"- **{label}:** {value}" for label, value in items if value]
-    for change in notice.texts_changed:
-        diff = change.diff
-        what = "Markup" if diff.markup else "Text"
-        out += ["", f"**{what} changed ({change.language}):**", "", f"> {_md_diff(diff)}"]
-    return out
-
-
-def _md_regions(codes: Iterable[str]) -> str:
-    return "; ".join(_md(named(code)) for code in codes)
-
-
-def _md_codes(values: Iterable[str]) -> str:
-    return ", ".join(f"`{_code(value)}`" for value in values)
-
-
-def _md_diff(diff: WordDiff) -> str:
-    shown = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
-    return " ".join(shown[piece.kind].format(_md(piece.text)) for piece in diff.pieces)
-
-
-def _terminal(pieces: Iterable[Piece]) -> str:
-    shown = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
-    return " ".join(shown[piece.kind].format(piece.text) for piece in pieces)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-
-
-def _md(text: str) -> str:
-    """Text as Markdown shows it literally: HTML escaped, Markdown's own characters escaped."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", escaped)
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'")  # inside `...`, only a backquote would end it early
-
-
-def _summary(impact: Impact, *, impact_only: bool = False) -> str:
-    statuses = (CHANGED, ADDED, REMOVED) + (
-        () if impact_only else (DRAFT_CHANGED, DRAFT_ADDED, DRAFT_REMOVED)
-    )
-    parts = []
-    for status in statuses:
-        count = sum(n.status == status for n in impact.notices)
-        if count:
-            noun, verb = status.split(" ") if " " in status else ("notice", status)
-            parts.append(f"{count} {noun}{'' if count == 1 else 's'} {verb}")
-    if impact.page_languages:
-        count = len(impact.page_languages)
-        parts.append(f"{count} page language{'' if count == 1 else 's'} changed")
-    return ", ".join(parts)
