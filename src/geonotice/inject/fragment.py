@@ -3,7 +3,8 @@
 Each notice becomes one ``<aside class="geonotice-notice" data-notice-id="ID" lang="LL" role="note">``
 (plus ``dir="rtl"`` for right-to-left languages) around its text. There is no inline script or
 style, so a strict Content-Security-Policy never blocks it; sites style it through the classes
-``geonotice-notice`` and ``geonotice-notice--ID``.
+``geonotice-notice`` and ``geonotice-notice--ID``, and ``geonotice-style-NAME`` for a notice whose
+rules give it ``style: NAME`` (a label that must be twice the size of the text, say).
 
 Notice texts were validated against the allowed HTML subset when the rules loaded. They are
 sanitized again here with the same allow-list, as defence in depth: a text that reaches readers
@@ -19,11 +20,10 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-import nh3
-
+from geonotice.rules.html import served_html
 from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
-from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
+from geonotice.rules.vocabulary import STYLE_CLASS_PREFIX
 
 __all__ = ["RTL_LANGUAGES", "as_xhtml", "notice_text", "parse_accept_language", "render_notices"]
 
@@ -66,24 +66,18 @@ def is_rtl(language: str) -> bool:
     return parts[0] in RTL_LANGUAGES
 
 
-@functools.lru_cache(maxsize=4096)
 def _clean(text: str) -> str:
-    return nh3.clean(
-        text,
-        tags=set(ALLOWED_TAGS),
-        attributes={"a": {"href"}},
-        url_schemes=set(LINK_SCHEMES),
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return served_html(text)  # the cleaning ``geonotice check`` compares each text with
 
 
 @functools.lru_cache(maxsize=4096)
-def _aside(notice_id: str, language: str, text: str) -> bytes:
+def _aside(notice_id: str, language: str, text: str, style: str = "") -> bytes:
     escaped_id = html.escape(notice_id, quote=True)
     direction = ' dir="rtl"' if is_rtl(language) else ""
+    styled = f" {STYLE_CLASS_PREFIX}{html.escape(style, quote=True)}" if style else ""
+    classes = f"geonotice-notice geonotice-notice--{escaped_id}{styled}"
     return (
-        f'<aside class="geonotice-notice geonotice-notice--{escaped_id}" data-notice-id="{escaped_id}"'
+        f'<aside class="{classes}" data-notice-id="{escaped_id}"'
         f' lang="{html.escape(language, quote=True)}"{direction} role="note">{_clean(text)}</aside>'
     ).encode()
 
@@ -99,7 +93,7 @@ def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes
     parts = []
     for notice in notices:
         language = notice_language(notice, languages)
-        parts.append(_aside(notice.id, language, notice.texts.get(language, "")))
+        parts.append(_aside(notice.id, language, notice.texts.get(language, ""), notice.style))
     return b"".join(parts)
 
 

@@ -17,7 +17,7 @@ from types import TracebackType
 from geonotice._watch import FileWatcher, Signature, Watched, file_signature
 from geonotice.errors import RulesError
 from geonotice.rules.engine import Engine
-from geonotice.rules.files import check_path, rules_files
+from geonotice.rules.files import check_path, watched_files
 from geonotice.rules.model import Ruleset
 from geonotice.yamlcheck.problems import Problem
 
@@ -65,9 +65,10 @@ class RulesHolder(Watched):
         return self.engine.ruleset
 
     def _signature(self) -> Signature:
-        # The path itself counts too: swapping a symlinked directory changes its inode.
+        # The path itself counts too: swapping a symlinked directory changes its inode. A file
+        # that turns into a broken link or a directory changes its entry, so it is reported.
         assert self.path is not None
-        return file_signature([self.path, *rules_files(self.path)])
+        return file_signature([self.path, *watched_files(self.path)])
 
     def _on_change(self) -> bool:
         # False tells the watcher the files changed while they were read: look again later.
