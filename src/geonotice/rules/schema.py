@@ -94,9 +94,10 @@ NOTICE_FIELDS = (
     Field(
         "placement",
         values.PLACEMENT,
-        "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, "
-        "`{element: ID}` (inside the element with that id, at its start) or `{marker: NAME}` "
-        "(in place of the comment `<!-- geonotice: NAME -->`).",
+        "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, `end-of-article`, "
+        "`after-headline`, `{selector: SELECTOR, position: before | prepend | append | after}` (see "
+        "[Placements](#placements)), `{element: ID}` (inside the element with that id, at its start) or "
+        "`{marker: NAME}` (in place of the comment `<!-- geonotice: NAME -->`).",
         default="`start-of-body`",
     ),
     Field("pages", section(PAGES_FIELDS), "Which pages get the notice.", default="every HTML page"),
