@@ -19,8 +19,9 @@ from starlette.types import ASGIApp
 
 from geonotice.locate import Locator
 from geonotice.policy.cases import PolicyCase, PolicyFile, check_against
-from geonotice.policy.endtoend import Middlewares
+from geonotice.policy.endtoend import Fetched, Middlewares
 from geonotice.policy.harness import PROXY, SetUps
+from geonotice.policy.placed import check_placed
 from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
 from geonotice.policy.shown import Shown, shown_by_engine
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
@@ -135,13 +136,15 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
         if e2e.error:
             messages = [f"end to end: {e2e.error}"]
         else:
-            mismatch = _compare(case, e2e.shown)
+            mismatch = _compare(case, e2e.shown) + _placed(case, e2e)
             if mismatch:
                 messages = [
                     f"end to end: GET {case.url} through the middleware (status {e2e.status}) did not match",
                     *(f"end to end: {line}" for line in mismatch),
                 ]
             notes.append(f"end to end: status {e2e.status}, Legal-Notices: {e2e.header or '(none)'}")
+    elif case.expect.placed is not None and not messages:
+        notes.append("placed: not checked; it is checked end to end, with --app")
     outcome = Outcome.FAILED if messages else Outcome.PASSED
     return CaseResult(
         case.file,
@@ -220,6 +223,17 @@ def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[str]:
             got_languages = ", ".join(f"{item.id} in {item.language}" for item in shown) or "no notices"
             messages.append(f"expected notices in {expect.language}; got {got_languages}")
     return messages
+
+
+def _placed(case: PolicyCase, e2e: Fetched) -> list[str]:
+    """Where the notices sit in the page served, against the case's ``placed``."""
+    expected = case.expect.placed
+    if expected is None:
+        return []
+    if not e2e.page:
+        return [f"expected the notices {expected.describe()}; the response is not an HTML page"]
+    named = case.expect.includes or case.expect.notices or tuple(item.id for item in e2e.shown)
+    return check_placed(e2e.page, named, expected)
 
 
 def _normal(text: str) -> str:
