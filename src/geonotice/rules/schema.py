@@ -95,7 +95,7 @@ NOTICE_FIELDS = (
         "placement",
         values.PLACEMENT,
         "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, `end-of-article`, "
-        "`after-headline`, `{selector: SELECTOR, position: before | prepend | append | after}` (see "
+        "`after-headline`, `{selector: SELECTOR, position: before, prepend, append or after}` (see "
         "[Placements](#placements)), `{element: ID}` (inside the element with that id, at its start) or "
         "`{marker: NAME}` (in place of the comment `<!-- geonotice: NAME -->`).",
         default="`start-of-body`",
