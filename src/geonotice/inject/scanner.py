@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from geonotice.inject.outcomes import PlacementOutcome
 from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode, TokenizerState, walk
-from geonotice.inject.trackers import Tracker, tracker_for
+from geonotice.inject.trackers import Needs, Tracker, tracker_for
 from geonotice.rules.model import Placement
 
 __all__ = ["MAX_HELD", "Landing", "PageRewriter", "Render"]
@@ -67,23 +67,31 @@ class Landing(NamedTuple):
     matched_at: int = -1
 
 
-# A page's placements come from a few rules: the interests are few, but bounded all the same.
+# A page's placements come from a few rules: the interests are few, but bounded all the same. Keyed
+# by what each pending tracker needs (the trackers keep one value per phase), and the language.
 _INTERESTS: dict[tuple[object, ...], Interest] = {}
 _MAX_INTERESTS = 256
+_LANGUAGE_NAMES = frozenset({b"html", b"body"})
+_FALLBACK_ENDS = frozenset({b"body"})  # the fallback spot of every placement
 
 
-def _interest(
-    starts: frozenset[bytes],
-    attributes: frozenset[tuple[bytes, bytes | None]],
-    ends: frozenset[bytes],
-    comments: bool,
-) -> Interest:
-    key = (starts, attributes, ends, comments)
+def _interest(needs: tuple[Needs, ...], want_lang: bool) -> Interest:
+    key = (needs, want_lang)
     found = _INTERESTS.get(key)
-    if found is None:
-        if len(_INTERESTS) >= _MAX_INTERESTS:
-            _INTERESTS.clear()
-        found = _INTERESTS[key] = Interest(starts, attributes, ends, _KEYWORD if comments else b"")
+    if found is not None:
+        return found
+    starts = _LANGUAGE_NAMES if want_lang else frozenset()
+    attributes: frozenset[tuple[bytes, bytes | None]] = frozenset()
+    ends = _FALLBACK_ENDS
+    comments = False
+    for names, tests, end_names, wants_comments in needs:
+        starts |= names
+        attributes |= tests
+        ends |= end_names
+        comments = comments or wants_comments
+    if len(_INTERESTS) >= _MAX_INTERESTS:
+        _INTERESTS.clear()
+    found = _INTERESTS[key] = Interest(starts, attributes, ends, _KEYWORD if comments else b"")
     return found
 
 
@@ -309,7 +317,6 @@ class PageRewriter:
 
     def _insert(self, buf: bytes | bytearray, at: int, trackers: list[Tracker], *, fallback: bool) -> None:
         self._out.append(memoryview(buf)[self._emitted : at])
-        done = {id(tracker) for tracker in trackers}
         for tracker in trackers:
             placement = tracker.placement
             self._out.append(self._render(placement, self.page_language))
@@ -317,7 +324,7 @@ class PageRewriter:
             text, offset = self._matched.pop(id(tracker), (b"", -1))
             self.landings.append(Landing(placement, self._base + at, fallback, text, offset))
         self._emitted = at
-        self._trackers = [t for t in self._trackers if id(t) not in done]
+        self._trackers = [t for t in self._trackers if t not in trackers]
         if self._trackers:
             self._interest = self._needed()
         else:
@@ -325,17 +332,7 @@ class PageRewriter:
 
     def _needed(self) -> Interest:
         """The events the pending placements need now (and the page language, until ``<body>``)."""
-        starts: set[bytes] = {_HTML, _BODY} if self._want_lang else set()
-        attributes: set[tuple[bytes, bytes | None]] = set()
-        ends = {_BODY}  # the fallback spot of every placement
-        comments = False
-        for tracker in self._trackers:
-            names, tests, end_names, wants_comments = tracker.needs()
-            starts |= names
-            attributes |= tests
-            ends |= end_names
-            comments = comments or wants_comments
-        return _interest(frozenset(starts), frozenset(attributes), frozenset(ends), comments)
+        return _interest(tuple([tracker.needs() for tracker in self._trackers]), self._want_lang)
 
 
 def _attributes(buf: bytes | bytearray, event: Event) -> dict[str, str]:

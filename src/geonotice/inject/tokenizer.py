@@ -8,19 +8,26 @@ where the fragment goes, what to hold back, the notices' fallbacks) is ``scanner
 The interface, as a C twin implements it
 ----------------------------------------
 
+In C the same boundary is one function over plain structs, for example::
+
+    int geonotice_walk(const unsigned char *buf, Py_ssize_t len, Py_ssize_t pos,
+                       geonotice_state *state, const geonotice_interest *interest,
+                       geonotice_event *event);
+
 Inputs:
 
 - ``buf``: the bytes to walk (``bytes`` or ``bytearray``), ``pos`` the index to start at.
 - ``state``: a ``TokenizerState``, read and updated in place. Its fields are small integers:
   ``mode`` (a ``Mode``: data, raw text, comment, bogus comment, CDATA, plaintext, or inside a tag
-  the buffer cut off), ``raw`` (the raw-text element being read, one of ``RAW_TEXT_NAMES``),
-  ``tag`` (a ``TagState``: where in a cut-off tag, as the tokenizer's own states name it),
-  ``end_tag`` (whether that tag is an end tag), ``start`` (the index of its ``<``), ``resume``
-  (where the next call continues), ``template_depth`` (how many ``<template>`` elements are
-  open) and ``examined`` (a count of bytes looked at, for tests and benchmarks).
-- ``interest``: an ``Interest`` (four sets, fixed while a caller waits for an event): start tags
-  by name; start tags of any name by attribute (a name, or a name and a value); end tags by name;
-  and comments whose text begins with a keyword.
+  the buffer cut off), ``raw`` (the raw-text element being read: one of ``RAW_TEXT_NAMES``, an
+  index into that table in C), ``tag`` (a ``TagState``: where in a cut-off tag, as the
+  tokenizer's own states name it), ``end_tag`` (whether that tag is an end tag), ``start`` (the
+  index of its ``<``), ``resume`` (where the next call continues), ``template_depth`` (how many
+  ``<template>`` elements are open) and ``examined`` (bytes looked at, a byte counted again each
+  time it is looked at again: the tests hold both twins to linear work with it).
+- ``interest``: an ``Interest``, fixed while a caller waits for an event, compiled once (sorted
+  name tables in C): start tags by name; start tags of any name by attribute (a name, or a name
+  and a value); end tags by name; and comments whose text begins with a keyword.
 
 Output: an ``Event`` (kind, start, end, name, inner_start, inner_end). ``START_TAG`` spans the
 tag (``<`` to after ``>``), names it in lowercase and gives the span of its attribute text;
@@ -28,8 +35,9 @@ tag (``<`` to after ``>``), names it in lowercase and gives the span of its attr
 ``MORE`` says the buffer is used up: bytes from ``event.start`` on belong to a construct not yet
 complete and must be held; the next call passes the held bytes followed by new ones, with
 ``pos = state.resume`` (after ``state.shift(event.start)`` when the caller drops what it sent).
+Python's caches in the state (compiled patterns, lowercased windows) are not part of it.
 
-Guarantees the twin must keep (the property tests hold both to them):
+Guarantees the twin must keep (the property tests hold both to them, and to the same output):
 
 - Every start tag whose name is in ``start_names``, every start tag with an attribute that may
   pass an attribute test, every end tag named in ``end_names`` and every comment whose text
@@ -146,7 +154,19 @@ class Event(NamedTuple):
 class TokenizerState:
     """The tokenizer's state between calls (see the module docstring)."""
 
-    __slots__ = ("end_tag", "examined", "mode", "raw", "resume", "start", "tag", "template_depth", "_finder")
+    __slots__ = (
+        "end_tag",
+        "examined",
+        "mode",
+        "raw",
+        "resume",
+        "start",
+        "tag",
+        "template_depth",
+        "_finder",
+        "_plan",
+        "_wanted",
+    )
 
     def __init__(self) -> None:
         self.mode = Mode.DATA
@@ -157,8 +177,11 @@ class TokenizerState:
         self.resume = 0
         self.template_depth = 0
         self.examined = 0
-        # The fast path's lowercased windows of the current buffer: a cache of the Python twin.
+        # Caches of the Python twin: the fast path's lowercased windows of the current buffer, and
+        # the patterns compiled for the interest last walked with.
         self._finder: EventFinder | None = None
+        self._wanted: Interest | None = None
+        self._plan = _plan(INERT)
 
     def shift(self, by: int) -> None:
         """The caller dropped the first ``by`` bytes of the buffer: move the held indexes."""
@@ -195,7 +218,10 @@ def walk(buf: bytes | bytearray, pos: int, state: TokenizerState, interest: Inte
     while True:
         mode = state.mode
         if mode is Mode.DATA:
-            plan = _plan(interest if state.template_depth == 0 else INERT)
+            wanted = interest if state.template_depth == 0 else INERT
+            if wanted is not state._wanted:  # the compiled patterns of the Python twin, by identity
+                state._wanted, state._plan = wanted, _plan(wanted)
+            plan = state._plan
             pos = _data(buf, pos, n, plan, state)
             if pos >= n:
                 return _more(state, n, n, entry, n)
@@ -209,7 +235,13 @@ def walk(buf: bytes | bytearray, pos: int, state: TokenizerState, interest: Inte
                 return _more(state, state.start, n, entry, n)
             pos = got
         elif mode is Mode.TAG:
-            done = _advance(buf, pos, n, state)
+            # The rest of the tag in one match when it ends in this buffer, else state by state.
+            rest = _REST[state.tag].match(buf, pos)
+            if rest is not None:
+                done = rest.end()
+            else:
+                state.examined += n - pos  # what the failed match looked at
+                done = _advance(buf, pos, n, state)
             if done < 0:
                 return _more(state, state.start, n, entry, n)
             state.mode = Mode.DATA
@@ -539,6 +571,22 @@ _RUNS = (
     re.compile(rb"[^']*+"),  # ATTRIBUTE_VALUE_SINGLE_QUOTED
 )
 _GT, _SLASH, _EQUALS, _DQ, _SQ = 0x3E, 0x2F, 0x3D, 0x22, 0x27
+_AFTER_EQUALS = _WS + rb"*+" + _VALUE
+# The rest of a tag from each state, to its ">": what _advance would walk, in one match.
+_REST = tuple(
+    re.compile(start + _attrs() + rb">")
+    for start in (
+        rb"[^\t\n\f\r />]*+",  # TAG_NAME
+        b"",  # BEFORE_ATTRIBUTE_NAME
+        # ATTRIBUTE_NAME
+        rb"[^\t\n\f\r /=>]*+(?:" + _WS + rb"*+=" + _AFTER_EQUALS + rb"|(?!" + _WS + rb"*+=))",
+        _WS + rb"*+(?:=" + _AFTER_EQUALS + rb"|(?!=))",  # AFTER_ATTRIBUTE_NAME
+        _AFTER_EQUALS,  # BEFORE_ATTRIBUTE_VALUE
+        rb"[^\t\n\f\r >]*+",  # ATTRIBUTE_VALUE_UNQUOTED
+        rb'[^"]*+"',  # ATTRIBUTE_VALUE_DOUBLE_QUOTED
+        rb"[^']*+'",  # ATTRIBUTE_VALUE_SINGLE_QUOTED
+    )
+)
 
 
 def _cut(
