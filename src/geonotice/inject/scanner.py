@@ -81,7 +81,7 @@ def _interest(needs: tuple[Needs, ...], want_lang: bool) -> Interest:
     if found is not None:
         return found
     starts = _LANGUAGE_NAMES if want_lang else frozenset()
-    attributes: frozenset[tuple[bytes, bytes | None]] = frozenset()
+    attributes: frozenset[tuple[bytes, bytes, bytes | None]] = frozenset()
     ends = _FALLBACK_ENDS
     comments = False
     for names, tests, end_names, wants_comments in needs:

@@ -26,8 +26,9 @@ Inputs:
   ``<template>`` elements are open) and ``examined`` (bytes looked at, a byte counted again each
   time it is looked at again: the tests hold both twins to linear work with it).
 - ``interest``: an ``Interest``, fixed while a caller waits for an event, compiled once (sorted
-  name tables in C): start tags by name; start tags of any name by attribute (a name, or a name
-  and a value); end tags by name; and comments whose text begins with a keyword.
+  name tables in C): start tags by name; start tags by attribute (of one tag name or any: an
+  attribute name, or a name and a value its value must hold); end tags by name; and comments
+  whose text begins with a keyword.
 
 Output: an ``Event`` (kind, start, end, name, inner_start, inner_end). ``START_TAG`` spans the
 tag (``<`` to after ``>``), names it in lowercase and gives the span of its attribute text;
@@ -39,12 +40,14 @@ Python's caches in the state (compiled patterns, lowercased windows) are not par
 
 Guarantees the twin must keep (the property tests hold both to them, and to the same output):
 
-- Every start tag whose name is in ``start_names``, every start tag with an attribute that may
-  pass an attribute test, every end tag named in ``end_names`` and every comment whose text
-  (after white space) begins with ``comment_keyword`` is reported, once, in document order.
-  A walk may report more start tags than asked for (the caller checks each event exactly), but
-  never an event inside a comment, a raw-text element, an attribute value or ``<template>``
-  content (nested templates counted), and never a ``<template>`` tag.
+- Reported, once each, in document order, and nothing else: every start tag whose name is in
+  ``start_names``; every start tag with an attribute that may pass an attribute test (of its
+  tag name or of any): an attribute of that name (duplicates included) whose value as written
+  holds the test's value, compared ASCII case-insensitively, or holds a ``&``, as a character
+  reference may decode to it (the caller checks each event exactly); every end tag named in
+  ``end_names``; every comment whose text, after white space, begins with ``comment_keyword``
+  (ASCII case-insensitively). Never an event inside a comment, a raw-text element, an attribute
+  value or ``<template>`` content (nested templates counted), and never a ``<template>`` tag.
 - Never rescan: a construct cut by the end of the buffer is resumed from ``state.resume``, not
   read again from its start. Only a few bytes may be held and read again (``<``, ``</``, ``<!-``,
   the start of a raw-text end tag, a possible comment end), and a comment that may still be the
@@ -194,12 +197,13 @@ class TokenizerState:
 class Interest:
     """Which events a caller waits for. Names are lowercase bytes.
 
-    ``start_attributes`` holds ``(name, value)`` tests: a start tag of any name carrying the
-    attribute ``name`` (with a value that may be ``value``, unless it is ``None``) is reported.
+    ``start_attributes`` holds ``(tag, name, value)`` tests: a start tag named ``tag`` (of any
+    name when ``tag`` is empty) carrying the attribute ``name`` is reported, when ``value`` is
+    ``None`` or the attribute's value, as written, holds ``value`` or a character reference.
     """
 
     start_names: frozenset[bytes] = frozenset()
-    start_attributes: frozenset[tuple[bytes, bytes | None]] = frozenset()
+    start_attributes: frozenset[tuple[bytes, bytes, bytes | None]] = frozenset()
     end_names: frozenset[bytes] = frozenset()
     comment_keyword: bytes = b""
 
@@ -342,10 +346,10 @@ def _names(names: frozenset[bytes] | set[bytes]) -> bytes:
     return b"|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
 
 
-def _guard(tests: frozenset[tuple[bytes, bytes | None]]) -> bytes:
+def _guard(tests: set[tuple[bytes, bytes | None]]) -> bytes:
     """A lookahead that fails at an attribute that may pass one of ``tests``: the name alone, or
-    the name with the value as written or a value holding a character reference (it may decode
-    to the value). Case-insensitive, so it may stop more tags than needed: never fewer."""
+    the name with a value that holds the test's value, or a character reference (it may decode
+    to it). Case-insensitive: it may stop more tags than needed, never fewer."""
     if not tests:
         return b""
     alternatives = []
@@ -353,11 +357,8 @@ def _guard(tests: frozenset[tuple[bytes, bytes | None]]) -> bytes:
         if value is None:
             alternatives.append(re.escape(name) + rb"(?=[\t\n\f\r /=>])")
             continue
-        v = re.escape(value)
-        double = rb"\"(?:" + v + rb"|[^\"&]*+&[^\"]*+)\""
-        single = rb"'(?:" + v + rb"|[^'&]*+&[^']*+)'"
-        unquoted = rb"(?:" + v + rb"|[^\t\n\f\r >&]*+&[^\t\n\f\r >]*+)(?=[\t\n\f\r >])"
-        values = b"|".join((double, single, unquoted))
+        held = rb"(?:" + re.escape(value) + rb"|&)"
+        values = rb"\"[^\"&]*?" + held + rb"|'[^'&]*?" + held + rb"|(?![\"'])[^\t\n\f\r >&]*?" + held
         alternatives.append(re.escape(name) + _WS + rb"*+=" + _WS + rb"*+(?:" + values + b")")
     return rb"(?!" + b"|".join(alternatives) + rb")"
 
@@ -373,27 +374,54 @@ class _Plan(NamedTuple):
     """One construct at a ``<`` that is not an event (the fast path's events)."""
     events: re.Pattern[bytes] | None
     """The fast path's event-looking strings, or ``None`` when it cannot serve (attribute tests)."""
+    plain: re.Pattern[bytes]
+    """A whole start tag that no attribute test may pass (for a tag resumed after a cut)."""
 
 
 @functools.lru_cache(maxsize=256)
 def _plan(interest: Interest) -> _Plan:
     starts = interest.start_names | {*RAW_TEXT_NAMES, PLAINTEXT, TEMPLATE}
     ends = interest.end_names | {TEMPLATE}
-    guard = _guard(interest.start_attributes)
+    # Attribute tests of any tag apply to every start tag; those of one tag name to that name only.
+    anywhere = {(name, value) for tag, name, value in interest.start_attributes if not tag}
+    by_tag: dict[bytes, set[tuple[bytes, bytes | None]]] = {}
+    for tag, name, value in interest.start_attributes:
+        if tag:
+            by_tag.setdefault(tag, set()).add((name, value))
+    conditional = sorted(set(by_tag) - starts)
+    guard = _guard(anywhere)
     keyword = interest.comment_keyword
     comment_guard = rb"(?!" + _WS + rb"*+" + re.escape(keyword) + rb")" if keyword else b""
     # Whole raw-text elements whose tags are not events, one alternative per name: a backreference
     # would need a capturing group inside a possessive repeat, which Python 3.11's re mishandles.
     whole_raw = b"".join(
-        rb"|" + name + rb"(?=[\t\n\f\r />])" + _attrs(guard) + rb">(?:[^<]++|<(?!/" + name
-        + rb"[\t\n\f\r />]))*+</" + name + _attrs() + rb">"
+        rb"|" + name + rb"(?=[\t\n\f\r />])" + _attrs(_guard(anywhere | by_tag.get(name, set())))
+        + rb">(?:[^<]++|<(?!/" + name + rb"[\t\n\f\r />]))*+</" + name + _attrs() + rb">"
         for name in RAW_TEXT_NAMES
         if name not in interest.start_names and name not in interest.end_names
+    )  # fmt: skip
+    # A tag name with attribute tests of its own: its tags are crossed unless an attribute may pass.
+    guarded = b"".join(
+        rb"|" + re.escape(name) + rb"(?=[\t\n\f\r />])" + _attrs(_guard(anywhere | by_tag[name])) + rb">"
+        for name in conditional
+        if name not in _RAW_SET
+    )  # fmt: skip
+    named = set(interest.start_names) | set(by_tag)
+    plain = (
+        rb"<(?:(?!(?:" + _names(named) + rb")[\t\n\f\r />])[a-z][^\t\n\f\r />]*+" + _attrs(guard) + rb">"
+        + b"".join(
+            rb"|" + re.escape(name) + rb"(?=[\t\n\f\r />])" + _attrs(_guard(anywhere | tests)) + rb">"
+            for name, tests in sorted(by_tag.items())
+            if name not in interest.start_names
+        )
+        + rb")"
     )  # fmt: skip
     construct = (
         rb"<(?:"
         rb"/(?!(?:" + _names(ends) + rb")[\t\n\f\r />])[a-z][^\t\n\f\r />]*+" + _attrs() + rb">"
-        rb"|(?!(?:" + _names(starts) + rb")[\t\n\f\r />])[a-z][^\t\n\f\r />]*+" + _attrs(guard) + rb">"
+        rb"|(?!(?:" + _names(starts | set(conditional)) + rb")[\t\n\f\r />])[a-z][^\t\n\f\r />]*+"
+        + _attrs(guard) + rb">"
+        + guarded
         + whole_raw +
         rb"|!--" + comment_guard + rb"(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
         rb"|(?=[^a-z/!?])"
@@ -410,6 +438,7 @@ def _plan(interest: Interest) -> _Plan:
         re.compile(rb"(?:[^<]++|" + construct + rb"){0,%d}+" % _SHORT_RUN, re.I),
         re.compile(construct, re.I),
         events,
+        re.compile(plain, re.I),
     )
 
 
@@ -509,7 +538,10 @@ def _complete(
     elif name == TEMPLATE:
         state.template_depth = depth + 1
         return end
-    if depth == 0 and (name in interest.start_names or (interest.start_attributes and name_end < end - 1)):
+    if depth == 0 and (
+        name in interest.start_names
+        or (interest.start_attributes and _plan(interest).plain.fullmatch(buf, start, end) is None)
+    ):
         return Event(EventKind.START_TAG, start, end, name, name_end, end - 1)
     return end
 

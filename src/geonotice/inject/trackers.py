@@ -42,7 +42,7 @@ __all__ = ["Attributes", "Needs", "Tracker", "tracker_for"]
 Attributes = Callable[[], Mapping[str, str]]
 """The attributes of the current start tag, read on first call (lowercase names, decoded values)."""
 
-Needs = tuple[frozenset[bytes], frozenset[tuple[bytes, bytes | None]], frozenset[bytes], bool]
+Needs = tuple[frozenset[bytes], frozenset[tuple[bytes, bytes, bytes | None]], frozenset[bytes], bool]
 """What a tracker needs now: start tag names, start tag attribute tests, end tag names, comments."""
 
 NOTHING: Needs = (frozenset(), frozenset(), frozenset(), False)
@@ -208,18 +208,20 @@ def _named_needs(name: bytes) -> Needs:
 
 @functools.lru_cache(maxsize=256)
 def _compound_needs(compound: Compound) -> Needs:
-    """The events that may match ``compound``: its tag by name, else its most telling attribute."""
-    if compound.tag is not None:
-        return frozenset({compound.tag.encode()}), frozenset(), frozenset(), False
+    """The events that may match ``compound``: its tag's start tags, narrowed by its most telling
+    attribute (an id, an attribute's value, an attribute, a class) when it has one."""
+    tag = compound.tag.encode() if compound.tag is not None else b""
     test: tuple[bytes, bytes | None]
     if compound.id is not None:
         test = (b"id", compound.id.encode())
     elif compound.attributes:
         name, value = max(compound.attributes, key=lambda item: item[1] is not None)
         test = (name.encode(), None if value is None else value.encode())
+    elif compound.classes:
+        test = (b"class", compound.classes[0].encode())
     else:
-        test = (b"class", None)
-    return frozenset(), frozenset({test}), frozenset(), False
+        return frozenset({tag}), frozenset(), frozenset(), False
+    return frozenset(), frozenset({(tag, *test)}), frozenset(), False
 
 
 @functools.lru_cache(maxsize=256)
