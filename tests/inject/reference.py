@@ -352,6 +352,31 @@ class Points:
     def body_end(self) -> int | None:
         return self._first("end", "body", after=False)
 
+    @property
+    def body_start(self) -> int | None:
+        return self.spot("start-of-body")
+
+    @property
+    def article_start(self) -> int | None:
+        return self.spot("start-of-article")
+
+    @property
+    def elements(self) -> dict[str, int]:
+        """The point of ``{element: ID}`` for every id in the page."""
+        ids = {value for t in self.page.tokens if t.kind == "start" for key, value in t.attrs if key == "id"}
+        found = {element: self.spot("element", element) for element in ids}
+        return {element: spot for element, spot in found.items() if spot is not None}
+
+    @property
+    def markers(self) -> dict[str, int]:
+        """The point of ``{marker: NAME}`` for every marker comment in the page, by lowercase name."""
+        found: dict[str, int] = {}
+        for token in self.page.tokens:
+            name = _marker(token.text) if token.kind == "comment" else None
+            if name is not None:
+                found.setdefault(name, token.end)
+        return found
+
     def _first(self, kind: str, name: str, *, after: bool) -> int | None:
         for token in self.page.tokens:
             if token.kind == kind and token.name == name:
