@@ -637,43 +637,54 @@ def _cut(
     return _complete(buf, p, done, -1, state, interest)
 
 
+def _transition(tag: TagState, c: int) -> int:
+    """What the tokenizer does in ``tag`` at the byte ``c`` that ended its run: -1 for the end of
+    the tag, else the next state shifted left once, plus 1 when ``c`` is consumed."""
+    space = c in b"\t\n\f\r "
+    if c == _GT and tag < TagState.ATTRIBUTE_VALUE_DOUBLE_QUOTED:
+        return -1
+    if tag is TagState.TAG_NAME or tag is TagState.ATTRIBUTE_VALUE_UNQUOTED:
+        following = TagState.BEFORE_ATTRIBUTE_NAME  # white space, or "/" after a name
+    elif tag is TagState.BEFORE_ATTRIBUTE_NAME:
+        following = TagState.ATTRIBUTE_NAME  # its first character may be "="
+    elif tag is TagState.ATTRIBUTE_NAME or tag is TagState.AFTER_ATTRIBUTE_NAME:
+        if c == _EQUALS:
+            following = TagState.BEFORE_ATTRIBUTE_VALUE
+        elif c == _SLASH:
+            following = TagState.BEFORE_ATTRIBUTE_NAME
+        elif tag is TagState.ATTRIBUTE_NAME and space:
+            following = TagState.AFTER_ATTRIBUTE_NAME
+        else:
+            following = TagState.ATTRIBUTE_NAME  # a new attribute
+    elif tag is TagState.BEFORE_ATTRIBUTE_VALUE:
+        if c == _DQ:
+            following = TagState.ATTRIBUTE_VALUE_DOUBLE_QUOTED
+        elif c == _SQ:
+            following = TagState.ATTRIBUTE_VALUE_SINGLE_QUOTED
+        else:
+            return TagState.ATTRIBUTE_VALUE_UNQUOTED << 1  # the byte starts the value
+    else:  # the closing quote
+        following = TagState.BEFORE_ATTRIBUTE_NAME
+    return following << 1 | 1
+
+
+# One row per state, one entry per byte: the tokenizer's transitions as a table (C would use the
+# same), so that walking a cut tag costs one match and one lookup per state change.
+_TRANSITIONS = tuple(tuple(_transition(tag, c) for c in range(256)) for tag in TagState)
+
+
 def _advance(buf: bytes | bytearray, pos: int, n: int, state: TokenizerState) -> int:
     """Walks the tag from ``pos`` in ``state.tag``: the index after its ``>``, or -1 at the end of
     the buffer (``state.tag`` then says where it stopped)."""
-    tag = state.tag
+    tag = int(state.tag)
+    runs, transitions = _RUNS, _TRANSITIONS
     while True:
-        pos = _RUNS[tag].match(buf, pos).end()  # type: ignore[union-attr]
+        pos = runs[tag].match(buf, pos).end()  # type: ignore[union-attr]
         if pos >= n:
-            state.tag = tag
+            state.tag = TagState(tag)
             return -1
-        c = buf[pos]
-        if c == _GT and tag < TagState.ATTRIBUTE_VALUE_DOUBLE_QUOTED:
+        action = transitions[tag][buf[pos]]
+        if action < 0:
             return pos + 1
-        if tag is TagState.TAG_NAME or tag is TagState.ATTRIBUTE_VALUE_UNQUOTED:
-            tag = TagState.BEFORE_ATTRIBUTE_NAME  # white space, or "/" after a name
-            pos += 1
-        elif tag is TagState.BEFORE_ATTRIBUTE_NAME:
-            tag = TagState.ATTRIBUTE_NAME  # its first character may be "="
-            pos += 1
-        elif tag is TagState.ATTRIBUTE_NAME or tag is TagState.AFTER_ATTRIBUTE_NAME:
-            if c == _EQUALS:
-                tag = TagState.BEFORE_ATTRIBUTE_VALUE
-            elif c == _SLASH:
-                tag = TagState.BEFORE_ATTRIBUTE_NAME
-            elif tag is TagState.ATTRIBUTE_NAME:
-                tag = TagState.AFTER_ATTRIBUTE_NAME  # white space
-            else:
-                tag = TagState.ATTRIBUTE_NAME  # a new attribute
-            pos += 1
-        elif tag is TagState.BEFORE_ATTRIBUTE_VALUE:
-            if c == _DQ:
-                tag = TagState.ATTRIBUTE_VALUE_DOUBLE_QUOTED
-                pos += 1
-            elif c == _SQ:
-                tag = TagState.ATTRIBUTE_VALUE_SINGLE_QUOTED
-                pos += 1
-            else:
-                tag = TagState.ATTRIBUTE_VALUE_UNQUOTED
-        else:  # the closing quote
-            tag = TagState.BEFORE_ATTRIBUTE_NAME
-            pos += 1
+        tag = action >> 1
+        pos += action & 1
