@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from geonotice.inject.outcomes import PlacementOutcome
 from geonotice.inject.scanner import MAX_HELD, PageRewriter
-from geonotice.rules.model import Placement, PlacementKind
+from geonotice.rules.model import Placement, PlacementKind, Position
 
 from .reference import points
 
@@ -239,12 +239,91 @@ PIECES = [
     b"</>",
     b"<xmp></body></xmp>",
     b"\xd0\x9f\xd1\x80\xd0\xb8",
+    # The placements of the headline, the end of the article and the selectors.
+    b"<h1>",
+    b"<H1 class=t>",
+    b"</h1>",
+    b"</H1 >",
+    b"</article>",
+    b"</ARTICLE\n>",
+    b"<p>",
+    b"</p>",
+    b'<p class="byline">',
+    b"<P CLASS='x byline'>",
+    b'<p class="bylines">',
+    b"<div class=author-box>",
+    b"<div data-section=news>",
+    b'<div itemprop="articleBody">',
+    b"<img class=byline src=x>",
+    b"<br class=author-box>",
+    b"<script class=byline>'</p>'</script>",
+    b"<textarea class=author-box></div></textarea>",
+    b"<span title='</h1></article>' class=x>",
+    b"<!-- </h1> <p class=byline> </article> -->",
+    b"<template>",
+    b"</template>",
+    b"<TEMPLATE><article><h1>t</h1><p class=byline></template>",
+    b"<template><template></template><div id=slot></template>",
+    b'<div title="<template>">',
 ]
 
 
 @st.composite
 def documents(draw: st.DrawFn) -> bytes:
     return b"".join(draw(st.lists(st.sampled_from(PIECES), max_size=25)))
+
+
+# Few kinds of tags, so that elements nest in their own kind and in each other often.
+STRUCTURE = [
+    b"<div>",
+    b"</div>",
+    b"<div class=author-box>",
+    b"<article>",
+    b"</article>",
+    b'<p class="byline">',
+    b"<p>",
+    b"</p>",
+    b"<h1>",
+    b"</h1>",
+    b"<template>",
+    b"</template>",
+    b"<section data-section>",
+    b"</section>",
+    b"<body>",
+    b"</body>",
+    b"x",
+]
+
+
+OPENERS = [
+    b"<div>",
+    b"<div class=author-box>",
+    b"<article>",
+    b"<section data-section>",
+    b'<p class="byline">',
+    b"<p>",
+    b"<h1>",
+    b"<template>",
+]
+
+
+def _element(opener: bytes, children: list[bytes]) -> bytes:
+    name = opener[1:].split(b">")[0].split(b" ")[0]
+    return opener + b"".join(children) + b"</" + name + b">"
+
+
+# Well-nested trees of those elements, so that an element often holds others of its own name.
+TREES = st.recursive(
+    st.sampled_from([b"x", b"<br>", b"<img class=byline>"]),
+    lambda children: st.builds(_element, st.sampled_from(OPENERS), st.lists(children, max_size=4)),
+    max_leaves=20,
+)
+
+
+@st.composite
+def structures(draw: st.DrawFn) -> bytes:
+    """Trees, with stray tags between them (an end tag left out, one too many)."""
+    return b"".join(draw(st.lists(st.one_of(TREES, st.sampled_from(STRUCTURE)), max_size=6)))
 
 
 @st.composite
@@ -255,32 +334,68 @@ def chunkings(draw: st.DrawFn, doc: bytes) -> list[bytes]:
 
 
 def expected(doc: bytes, placement: Placement) -> bytes:
-    found = points(doc)
-    spot = found.spot(placement.kind.value, placement.target)
-    if spot is None or (found.body_end is not None and spot > found.body_end):
-        spot = found.body_end
+    """``doc`` with the fragment where the reference says ``placement`` lands."""
+    position = None if placement.position is None else placement.position.value
+    spot = points(doc).landing(placement.kind.value, placement.target, position)
     if spot is None:
-        return doc + FRAGMENT if found.ends_in_data else doc
+        return doc
+    if spot == -1:
+        spot = len(doc)
     return doc[:spot] + FRAGMENT + doc[spot:]
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    data=st.data(), doc=documents(), placement=st.sampled_from([BODY_START, BODY_END, ARTICLE, SLOT, HERE])
-)
-def test_any_chunking_inserts_exactly_one_fragment_where_the_reference_says(
-    data: st.DataObject, doc: bytes, placement: Placement
-) -> None:
-    chunks = data.draw(chunkings(doc))
+SELECTORS = [
+    "p.byline",
+    "article p.byline",
+    "div",
+    ".author-box",
+    "[data-section]",
+    "#slot",
+    "article div",
+    "div p",
+    "section .byline",
+]
+PLACEMENTS = [
+    BODY_START,
+    BODY_END,
+    ARTICLE,
+    SLOT,
+    HERE,
+    Placement(PlacementKind.END_OF_ARTICLE),
+    Placement(PlacementKind.AFTER_HEADLINE),
+    *(
+        Placement(PlacementKind.SELECTOR, selector, position)
+        for selector in SELECTORS
+        for position in Position
+    ),
+]
+
+
+def rewrite_in(chunks: list[bytes], placement: Placement) -> bytes:
     rewriter = PageRewriter([placement], lambda p, lang: FRAGMENT)
-    out = b"".join(rewriter.feed(chunk) for chunk in chunks) + rewriter.close()
-    assert out == expected(doc, placement)
+    return b"".join(rewriter.feed(chunk) for chunk in chunks) + rewriter.close()
 
 
-@settings(max_examples=150, deadline=None)
-@given(doc=documents())
+# Every placement on every page drawn, so that a rare kind is tried as often as a common one: over
+# hostile markup, and over a few tags nested in each other.
+@pytest.mark.parametrize("pages", [documents(), structures()], ids=["hostile", "nested"])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_chunking_inserts_exactly_one_fragment_where_the_reference_says(
+    data: st.DataObject, pages: st.SearchStrategy[bytes]
+) -> None:
+    doc = data.draw(pages)
+    chunks = data.draw(chunkings(doc))
+    for placement in PLACEMENTS:
+        rewriter = PageRewriter([placement], lambda p, lang: FRAGMENT)
+        out = b"".join(rewriter.feed(chunk) for chunk in chunks) + rewriter.close()
+        assert out == expected(doc, placement), placement.describe()
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc=st.one_of(documents(), structures()))
 def test_feeding_byte_by_byte_equals_feeding_at_once(doc: bytes) -> None:
-    placements = [BODY_START, ARTICLE, SLOT, HERE, BODY_END]
+    placements = PLACEMENTS
     whole, _ = rewrite(doc, placements)
     single, _ = rewrite(doc, placements, 1)
     assert single == whole

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 
 import click
 
-from geonotice.cli._common import BadArgument, format_option
+from geonotice.cli._common import BadArgument, format_option, import_app_from
 from geonotice.errors import ConfigError
 from geonotice.inject.fragment import parse_accept_language
 from geonotice.locate import PRESETS, Location
@@ -21,6 +22,7 @@ from geonotice.policy.explain import (
     locate_ip,
     locate_region,
 )
+from geonotice.policy.placed import notice_spots, page_from_app, spots_json, spots_text
 from geonotice.region import resolve_region
 from geonotice.rules import Engine, load_rules
 
@@ -62,6 +64,21 @@ from geonotice.rules import Engine, load_rules
 @click.option(
     "--at", "at_text", metavar="DATE", help="The moment to decide for: 2025-01-31 or 2025-01-31T12:00:00Z."
 )
+@click.option(
+    "--page",
+    "page_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An HTML page: also say where on it each notice shown goes, and which element decided it.",
+)
+@click.option(
+    "--app",
+    "app_spec",
+    metavar="MODULE:APP",
+    help="Like --page, with the page this ASGI app serves at --url.",
+)
+@click.option(
+    "--app-dir", default=".", show_default=True, help="Look for the --app module in this directory too."
+)
 @format_option(["text", "json"], help="text or json.")
 def explain(
     rules: Path,
@@ -73,6 +90,9 @@ def explain(
     url: str,
     lang: str | None,
     at_text: str | None,
+    page_file: Path | None,
+    app_spec: str | None,
+    app_dir: str,
     fmt: str,
 ) -> None:
     """Explain which notices a reader gets on a page under the rules RULES, and why.
@@ -102,7 +122,34 @@ def explain(
     # Drafts are explained too, each said to be one; only live notices count as shown.
     engine = Engine(load_rules(rules), include_drafts=True)
     report = explain_reader(engine, location, url, page[0], page[1], language=lang, at=at)
-    click.echo(format_json(report) if fmt == "json" else format_text(report), nl=fmt != "json")
+    if page_file is None and app_spec is None:
+        click.echo(format_json(report) if fmt == "json" else format_text(report), nl=fmt != "json")
+        return
+    name, html = _page(page_file, app_spec, app_dir, url)
+    spots = notice_spots(html, [shown.notice for shown in report.shown])
+    if fmt == "json":
+        document = json.loads(format_json(report))
+        document["placements"] = spots_json(html, spots)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(report) + "\n" + spots_text(name, html, spots))
+
+
+def _page(page_file: Path | None, app_spec: str | None, app_dir: str, url: str) -> tuple[str, bytes]:
+    """The page to place the notices on: its name for the report, and its bytes."""
+    if page_file is not None and app_spec is not None:
+        raise click.UsageError("give the page as --page or as --app, not both")
+    if page_file is not None:
+        return str(page_file), page_file.read_bytes()
+    assert app_spec is not None
+    try:
+        app = import_app_from(app_spec, app_dir)
+    except ConfigError as error:
+        raise BadArgument("--app", str(error)) from None
+    try:
+        return f"the page {app_spec} serves at {url}", page_from_app(app, url)
+    except ValueError as error:
+        raise BadArgument("--app", str(error)) from None
 
 
 def _locate(

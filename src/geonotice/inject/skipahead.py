@@ -27,11 +27,11 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["EventFinder", "data_position", "events_pattern"]
+__all__ = ["OVERLAP", "EventFinder", "data_position", "events_pattern"]
 
-# Events are at most 10 bytes long ("<plaintext"); a window overlaps the next by more than that,
+# Events are short ("<plaintext", "</template"); a window overlaps the next by more than that,
 # so an event cut by a window's end is found whole in the next window.
-_OVERLAP = 16
+OVERLAP = 16
 _FIRST_WINDOW = 4096  # placement points at the top of a page are found after lowering 4 KiB
 _MAX_WINDOW = 1 << 16
 _WS = b"\t\n\f\r "
@@ -39,13 +39,18 @@ _EQUALS = ord("=")
 _TRIES = 4  # opener-looking quotes skipped before giving up on the proof
 
 
-@functools.lru_cache(maxsize=16)
-def events_pattern(names: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    """Event-looking strings in lowercased HTML: ``<!``, ``<?``, ``</`` plus a non-letter,
-    ``</body``, and ``<`` plus one of ``names`` (no delimiter needed: a longer name is merely a
-    fake event, read exactly by the caller)."""
-    alternatives = b"|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
-    return re.compile(rb"<(?:[!?]|/(?:[^a-z]|body)|(?:" + alternatives + rb"))")
+@functools.lru_cache(maxsize=64)
+def events_pattern(start_names: tuple[bytes, ...], end_names: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """Event-looking strings in lowercased HTML: ``<!``, ``<?``, ``</`` plus a non-letter, ``</``
+    plus one of ``end_names``, and ``<`` plus one of ``start_names`` (no delimiter needed: a
+    longer name is merely a fake event, read exactly by the caller)."""
+
+    def alternatives(names: tuple[bytes, ...]) -> bytes:
+        return b"|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
+
+    return re.compile(
+        rb"<(?:[!?]|/(?:[^a-z]|" + alternatives(end_names) + rb")|(?:" + alternatives(start_names) + rb"))"
+    )
 
 
 class EventFinder:
@@ -57,12 +62,16 @@ class EventFinder:
 
     __slots__ = ("_buf", "_low", "_start", "_end", "_size")
 
-    def __init__(self, buf: bytes) -> None:
+    def __init__(self, buf: bytes | bytearray) -> None:
         self._buf = buf
-        self._low = b""
+        self._low: bytes | bytearray = b""
         self._start = 0
         self._end = 0
         self._size = _FIRST_WINDOW
+
+    @property
+    def buffer(self) -> bytes | bytearray:
+        return self._buf
 
     def find(self, pattern: re.Pattern[bytes], pos: int) -> int:
         """The index of the first event at or after ``pos``, or -1 if none lies wholly in the buffer."""
@@ -74,12 +83,12 @@ class EventFinder:
             last = self._end == n
             if found is not None:
                 at = found.start() + self._start
-                if last or at + _OVERLAP <= self._end:
+                if last or at + OVERLAP <= self._end:
                     return at
             if last:
                 return -1
             # Nothing starts before the overlap; what starts in it may be cut: search it again.
-            pos = max(pos, self._end - _OVERLAP)
+            pos = max(pos, self._end - OVERLAP)
             self._load(pos)
 
     def _load(self, pos: int) -> None:
@@ -89,7 +98,7 @@ class EventFinder:
         self._low = self._buf[pos : self._end].lower()
 
 
-def data_position(buf: bytes, pos: int, limit: int) -> int:
+def data_position(buf: bytes | bytearray, pos: int, limit: int) -> int:
     """A position in ``[pos, limit]`` in the data state, as late as the cheap proof can show.
 
     ``pos`` must be in the data state and ``buf[pos:limit]`` hold no event: only text and tags.
@@ -108,7 +117,7 @@ def data_position(buf: bytes, pos: int, limit: int) -> int:
     return pos
 
 
-def _last_opener(buf: bytes, pos: int, end: int) -> int:
+def _last_opener(buf: bytes | bytearray, pos: int, end: int) -> int:
     """The index of the last ``"`` or ``'`` in ``[pos, end)`` if it looks like a value's opening
     quote (``=`` and optional whitespace before it), else -1; the later one when both do."""
     found = -1

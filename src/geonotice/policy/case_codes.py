@@ -104,6 +104,15 @@ UNKNOWN_NOTICE = ProblemCode(
     _case(expect="{includes: [ru-undesirable-organization]}"),
 )
 
+INVALID_PLACED = ProblemCode(
+    "invalid-placed",
+    "error",
+    'A `placed` that is not a placement (`end-of-article`, `after "p.byline"`...), or whose '
+    "selector is outside the supported subset.",
+    _case(expect="{includes: [ru-undesirable-organization], placed: below the headline}"),
+    _case(expect="{includes: [ru-undesirable-organization], placed: after-headline}"),
+)
+
 CATALOGUE: tuple[ProblemCode, ...] = (
     EMPTY_FILE,
     UNREADABLE,
@@ -117,4 +126,5 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     INVALID_LANGUAGE,
     INVALID_DATE,
     UNKNOWN_NOTICE,
+    INVALID_PLACED,
 )

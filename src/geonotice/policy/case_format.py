@@ -21,6 +21,7 @@ from geonotice.policy.case_values import (
     MOMENT,
     NOTICE_IDS,
     PAGE,
+    PLACED,
     TEXT,
     TEXTS,
     plain_text,
@@ -48,6 +49,14 @@ EXPECT_FIELDS = (
         "line breaks.",
     ),
     Field("language", LANGUAGE, "Every notice shown is in this language (and at least one is shown)."),
+    Field(
+        "placed",
+        PLACED,
+        "Where the notice lands on the page, checked end to end (`geonotice test --app`): a placement "
+        "as the rules write it (`end-of-article`, `after-headline`, `{selector: p.byline, position: "
+        'after}`) or a position and a selector (`after "p.byline"`). It holds for the notices named in '
+        "`notices` or `includes`, else for every notice shown; white space between is ignored.",
+    ),
 )
 
 CASE_FIELDS = (

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from geonotice.policy import case_codes
+from geonotice.rules.placements import PlacementCodes, placement_type
 from geonotice.rules.shapes import READER_LANGUAGE, Ref, as_moment, language_problem
 from geonotice.rules.vocabulary import SLUG_PATTERN
 from geonotice.yamlcheck import codes as yaml_codes
@@ -168,4 +169,12 @@ MOMENT = ValueType(
             "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$",
         }
     ),
+)
+
+
+# -- where the notices land ---------------------------------------------------------------------------
+
+PLACED = placement_type(
+    PlacementCodes(case_codes.INVALID_PLACED, case_codes.INVALID_PLACED, case_codes.INVALID_PLACED),
+    words=True,
 )

@@ -25,7 +25,7 @@ from geonotice.policy.case_format import FILE_FIELDS, KEYS
 from geonotice.policy.case_readers import Reader, infer_cdn
 from geonotice.policy.case_values import moment_of, page_of
 from geonotice.rules.files import POLICY_SUFFIX
-from geonotice.rules.model import Ruleset
+from geonotice.rules.model import Placement, Ruleset
 from geonotice.rules.shapes import Ref
 from geonotice.yamlcheck import Section, Walker
 from geonotice.yamlcheck.hints import did_you_mean
@@ -56,6 +56,7 @@ class Expectation:
     excludes: tuple[str, ...] = ()
     text_contains: tuple[str, ...] = ()
     language: str | None = None
+    placed: Placement | None = None  # where the notices land, checked end to end
 
     def describe(self) -> str:
         parts = []
@@ -69,6 +70,8 @@ class Expectation:
             parts.append("text containing " + ", ".join(repr(t) for t in self.text_contains))
         if self.language:
             parts.append(f"in {self.language}")
+        if self.placed is not None:
+            parts.append(f"placed {self.placed.describe()}")
         return "; ".join(parts)
 
 
@@ -212,6 +215,7 @@ def _case(section: Section, base: Path, geoip_db: Path | None) -> PolicyCase | N
             excludes=tuple(ref.name for ref in excludes),
             text_contains=tuple(expect.get("text-contains", [])),
             language=expect.get("language"),
+            placed=expect.get("placed"),
         ),
         file=section.path,
         line=section.node.line,

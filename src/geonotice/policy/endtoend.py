@@ -39,12 +39,14 @@ _DEFAULT_ORIGIN = "http://policy.test"
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """What the page showed: status, the ``Legal-Notices`` header, the notices found in the body."""
+    """What the page showed: status, the ``Legal-Notices`` header, the notices found in the body
+    (and the body itself, for an HTML page)."""
 
     status: int = 0
     header: str = ""
     shown: tuple[Shown, ...] = ()
     error: str = ""
+    page: bytes = b""
 
 
 class Middlewares:
@@ -118,9 +120,9 @@ async def _get(app: ASGIApp, client: str, url: str, headers: dict[str, str]) -> 
     header = response.headers.get("legal-notices", "")
     if media_type == "text/html":
         shown = notices_in_page(response.text)
-    else:
-        # Other responses (JSON API answers) carry the notices their own way; the header names them.
-        shown = tuple(Shown(id_.strip(), "", "") for id_ in header.split(",") if id_.strip())
+        return Fetched(response.status_code, header, shown, page=response.content)
+    # Other responses (JSON API answers) carry the notices their own way; the header names them.
+    shown = tuple(Shown(id_.strip(), "", "") for id_ in header.split(",") if id_.strip())
     return Fetched(response.status_code, header, shown)
 
 

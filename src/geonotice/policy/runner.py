@@ -19,8 +19,9 @@ from starlette.types import ASGIApp
 
 from geonotice.locate import Locator
 from geonotice.policy.cases import PolicyCase, PolicyFile, check_against
-from geonotice.policy.endtoend import Middlewares
+from geonotice.policy.endtoend import Fetched, Middlewares
 from geonotice.policy.harness import PROXY, SetUps
+from geonotice.policy.placed import check_placed
 from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
 from geonotice.policy.shown import Shown, shown_by_engine
 from geonotice.region import ANONYMOUS, UNKNOWN, Region, named_region
@@ -168,7 +169,7 @@ def _run_case(
             messages = [f"end to end: {e2e.error}"]
             headline = f"end to end: {e2e.error}"
         else:
-            mismatch = _compare(case, e2e.shown)
+            mismatch = _compare(case, e2e.shown) + _placed(case, e2e)
             if mismatch:
                 messages = [
                     f"end to end: GET {case.url} through the middleware (status {e2e.status}) did not match",
@@ -177,6 +178,8 @@ def _run_case(
                 first = mismatch[0]
                 headline = f"end to end: expected {first.expected}, got {first.got}: {who}, on {page}"
             notes.append(f"end to end: status {e2e.status}, Legal-Notices: {e2e.header or '(none)'}")
+    elif case.expect.placed is not None and not messages:
+        notes.append("placed: not checked; it is checked end to end, with --app")
     outcome = Outcome.FAILED if messages else Outcome.PASSED
     return CaseResult(
         case.file,
@@ -289,6 +292,20 @@ def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[_Mismatch]:
                 )
             )
     return found
+
+
+def _placed(case: PolicyCase, e2e: Fetched) -> list[_Mismatch]:
+    """Where the notices sit in the page served, against the case's ``placed``."""
+    expected = case.expect.placed
+    if expected is None:
+        return []
+    wanted = f"the notices {expected.describe()}"
+    if not e2e.page:
+        return [_Mismatch(f"expected {wanted}; the response is not an HTML page", wanted, "no HTML page")]
+    named = case.expect.includes or case.expect.notices or tuple(item.id for item in e2e.shown)
+    return [
+        _Mismatch(message, wanted, "them elsewhere") for message in check_placed(e2e.page, named, expected)
+    ]
 
 
 def _normal(text: str) -> str:

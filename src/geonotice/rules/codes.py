@@ -80,6 +80,21 @@ INVALID_STATUS = ProblemCode(
     _notice("status: review"),
     _notice("status: draft"),
 )
+INVALID_SELECTOR = ProblemCode(
+    "invalid-selector",
+    "error",
+    "A selector outside the supported subset, or naming an element that is never shown.",
+    _notice('placement: {selector: "article > p.byline", position: after}'),
+    _notice('placement: {selector: "article p.byline", position: after}'),
+)
+IMPOSSIBLE_POSITION = ProblemCode(
+    "impossible-position",
+    "error",
+    "`prepend` or `append` into an element that holds nothing (`img`, `br`...) or only text "
+    "(`script`, `textarea`...): use `before` or `after`.",
+    _notice('placement: {selector: "img.logo", position: append}'),
+    _notice('placement: {selector: "img.logo", position: after}'),
+)
 INVALID_CONTENT_TYPE = ProblemCode(
     "invalid-content-type",
     "error",
@@ -306,6 +321,8 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     INVALID_URL,
     INVALID_PLACEMENT,
     INVALID_STATUS,
+    INVALID_SELECTOR,
+    IMPOSSIBLE_POSITION,
     INVALID_CONTENT_TYPE,
     INVALID_HOST,
     DUPLICATE_ID,

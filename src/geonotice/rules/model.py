@@ -26,12 +26,32 @@ class PlacementKind(StrEnum):
     AFTER_HEADLINE = "after-headline"  # right after the end of the first <h1> (inside the article if any)
     ELEMENT = "element"  # right after the start tag of the element with a given id
     MARKER = "marker"  # in place of a marker comment <!-- geonotice: NAME -->
+    END_OF_ARTICLE = "end-of-article"  # right before the end tag of the first <article>
+    SELECTOR = "selector"  # before, at the start of, at the end of, or after the element a selector names
+
+
+class Position(StrEnum):
+    """Where a selector placement goes, relative to the element the selector names."""
+
+    BEFORE = "before"  # right before its start tag
+    PREPEND = "prepend"  # inside it, right after its start tag
+    APPEND = "append"  # inside it, right before its end tag
+    AFTER = "after"  # right after its end tag (after its start tag, for an element with no end tag)
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
     kind: PlacementKind
-    target: str | None = None  # the element id, or the marker name
+    target: str | None = None  # the element id, the marker name, or the selector as written
+    position: Position | None = None  # for a selector: where, relative to the element it names
+
+    def describe(self) -> str:
+        """The placement as a lawyer writes it in the rules (``after-headline``, ``after "p.byline"``)."""
+        if self.kind is PlacementKind.SELECTOR:
+            return f'{self.position} "{self.target}"'
+        if self.target is not None:
+            return f"{{{self.kind.value}: {self.target}}}"
+        return self.kind.value
 
 
 # When a page lacks the requested placement point, the notice goes here instead (and it is logged and

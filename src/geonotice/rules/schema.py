@@ -94,10 +94,11 @@ NOTICE_FIELDS = (
     Field(
         "placement",
         values.PLACEMENT,
-        "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, `after-headline` "
-        '(right after the first `<h1>`, as labels required "directly under the headline" must be), '
-        "`{element: ID}` (inside the element with that id, at its start) or `{marker: NAME}` "
-        "(in place of the comment `<!-- geonotice: NAME -->`).",
+        "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, `end-of-article`, "
+        '`after-headline` (right after the first `<h1>`, as labels required "directly under the '
+        'headline" must be), `{selector: SELECTOR, position: before, prepend, append or after}` (see '
+        "[Placements](#placements)), `{element: ID}` (inside the element with that id, at its start) or "
+        "`{marker: NAME}` (in place of the comment `<!-- geonotice: NAME -->`).",
         default="`start-of-body`",
     ),
     Field("pages", section(PAGES_FIELDS), "Which pages get the notice.", default="every HTML page"),

@@ -9,12 +9,11 @@ function here. A new kind is one more ``ValueType`` here, named by a field in ``
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from geonotice.rules import codes
+from geonotice.rules import codes, placements
 from geonotice.rules.html import html_problems
-from geonotice.rules.model import LanguageRule, Placement, PlacementKind
+from geonotice.rules.model import LanguageRule
 from geonotice.rules.shapes import (
     ANY_TEXT,
     CONTENT_TYPE,
@@ -23,7 +22,6 @@ from geonotice.rules.shapes import (
     LANGUAGE_TAG,
     NAME,
     REGION,
-    SLUG,
     STYLE,
     URL,
     Ref,
@@ -32,24 +30,19 @@ from geonotice.rules.shapes import (
 )
 from geonotice.rules.vocabulary import (
     CONTENT_TYPES,
-    ELEMENT_ID_PATTERN,
     LANGUAGE_PATTERN,
     REGION_PATTERN,
-    SIMPLE_PLACEMENTS,
     SLUG_PATTERN,
     STATUSES,
-    TARGETED_PLACEMENTS,
     VERSION,
 )
 from geonotice.yamlcheck import INVALID, ValueType, Walker
 from geonotice.yamlcheck import codes as yaml_codes
 from geonotice.yamlcheck.fields import fixed
-from geonotice.yamlcheck.hints import choice_hint, did_you_mean
-from geonotice.yamlcheck.loader import Marked, MarkedMapping, MarkedScalar, describe
+from geonotice.yamlcheck.hints import choice_hint
+from geonotice.yamlcheck.loader import Marked, MarkedScalar, describe
 from geonotice.yamlcheck.values import INTEGER, check_text, text, text_list
 from geonotice.yamlcheck.walker import join
-
-_ELEMENT_ID = re.compile(ELEMENT_ID_PATTERN)
 
 _SLUG_SCHEMA = {"type": "string", "pattern": f"^{SLUG_PATTERN}$"}
 _LANGUAGE_SCHEMA = {"type": "string", "pattern": f"^{LANGUAGE_PATTERN}$"}
@@ -193,61 +186,9 @@ HTML_BY_LANGUAGE = ValueType(
 )
 
 
-# -- placements -------------------------------------------------------------------------------------------
+# -- placements: their own module, shared with the policy cases' ``placed`` ----------------------------
 
-
-def _placement(walker: Walker, node: Marked, where: str) -> Any:
-    choices = ", ".join([*SIMPLE_PLACEMENTS, *(f"{{{k}: ...}}" for k in TARGETED_PLACEMENTS)])
-    if isinstance(node, MarkedScalar) and isinstance(node.value, str):
-        if node.value in SIMPLE_PLACEMENTS:
-            return Placement(PlacementKind(node.value))
-        hint = did_you_mean(node.value, [*SIMPLE_PLACEMENTS, *TARGETED_PLACEMENTS])
-        walker.report(
-            node,
-            codes.INVALID_PLACEMENT,
-            f"{where}: unknown placement {node.value!r}{hint}; expected {choices}",
-        )
-        return INVALID
-    if isinstance(node, MarkedMapping) and len(node.entries) == 1:
-        key, value = node.entries[0]
-        if key.name in TARGETED_PLACEMENTS:
-            here = join(where, key.name)
-            target = walker.string(value, here, "an element id or marker name")
-            if target is None:
-                return INVALID
-            pattern = _ELEMENT_ID if key.name == PlacementKind.ELEMENT else SLUG
-            if not pattern.fullmatch(target):
-                what = (
-                    "an element id"
-                    if key.name == PlacementKind.ELEMENT
-                    else "a marker name (lower-case words and -)"
-                )
-                walker.report(value, codes.INVALID_PLACEMENT, f"{here}: {target!r} is not {what}")
-                return INVALID
-            return Placement(PlacementKind(key.name), target)
-    walker.report(node, codes.INVALID_PLACEMENT, f"{where}: expected one of {choices}, got {describe(node)}")
-    return INVALID
-
-
-PLACEMENT = ValueType(
-    _placement,
-    fixed(
-        {
-            "anyOf": [
-                {"enum": list(SIMPLE_PLACEMENTS)},
-                *(
-                    {
-                        "type": "object",
-                        "properties": {name: {"type": "string"}},
-                        "required": [name],
-                        "additionalProperties": False,
-                    }
-                    for name in TARGETED_PLACEMENTS
-                ),
-            ]
-        }
-    ),
-)
+PLACEMENT = placements.PLACEMENT
 
 
 # -- page languages ---------------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ ALLOWED_TAGS = ("p", "a", "strong", "em", "br")
 LINK_SCHEMES = ("http", "https", "mailto")
 CONTENT_TYPES = ("text/html", "application/json")
 
-# Placements written as a mapping name their target: {element: notice-slot}, {marker: name}.
-TARGETED_PLACEMENTS = (PlacementKind.ELEMENT.value, PlacementKind.MARKER.value)
+# Placements written as a mapping name their target: {element: notice-slot}, {marker: name},
+# {selector: "p.byline", position: after}.
+TARGETED_PLACEMENTS = (PlacementKind.ELEMENT.value, PlacementKind.MARKER.value, PlacementKind.SELECTOR.value)
 # Every other placement kind is written as its name: a new PlacementKind is a new placement here.
 SIMPLE_PLACEMENTS = tuple(kind.value for kind in PlacementKind if kind.value not in TARGETED_PLACEMENTS)
 
