@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 from starlette.types import ASGIApp
 
 from geonotice.locate import GeoHeaders
@@ -111,6 +110,8 @@ class Middlewares:
 
 
 async def _get(app: ASGIApp, client: str, url: str, headers: dict[str, str]) -> Fetched:
+    import httpx  # only end-to-end runs need it: the commands that serve pages start without it
+
     transport = httpx.ASGITransport(app=app, client=(client, PROXY.port))
     async with httpx.AsyncClient(transport=transport) as http:
         response = await http.get(url, headers=headers)
