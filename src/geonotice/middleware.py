@@ -17,6 +17,7 @@ from geonotice.inject.headers import CachePolicy
 from geonotice.inject.metrics import NoticeMetrics
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
 from geonotice.locate import Locator
+from geonotice.locate.serverproxy import ServerProxyCheck
 from geonotice.rules import RulesHolder
 from geonotice.settings import Settings
 
@@ -56,6 +57,8 @@ class GeoNoticeMiddleware:
         # request header tells variants apart, so covered pages must not be stored by shared
         # caches at all; when it comes from a CDN header, that header joins the cache key.
         self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=settings.geoip_db is not None)
+        # Warns once if the server resolved forwarding headers itself (uvicorn's --proxy-headers).
+        self.server_proxy_check = ServerProxyCheck(self.locator.trusted_proxies)
         self.start()
 
     @property
@@ -89,6 +92,7 @@ class GeoNoticeMiddleware:
             return
 
         settings = self.settings
+        self.server_proxy_check.check(scope)
         region = self.locator.locate(scope)
         at = settings.clock() if settings.clock is not None else None
         decision = engine.evaluate(region, path, host, at)
