@@ -1,25 +1,29 @@
 """Benchmark of the injector: scanner throughput, compressed path, per-request overhead, memory.
 
-Run: ``python benchmarks/bench_scanner.py`` (about half a minute). Prints medians; the baselines
+Run: ``python benchmarks/bench_scanner.py`` (about a minute), or ``--corpus`` for the throughput
+on every page of the corpus (``benchmarks/corpus``) and placement only. Prints medians; the baselines
 (``bytes.find``, a naive whole-buffer ``bytes.replace``, zlib level 6) run in the same process so
 the ratios hold on any machine.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import functools
 import gzip
+import json
 import random
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import brotli
+import corpus
+from _pages import article_page as template_page
 from starlette.types import Message, Receive, Scope, Send
 
 from geonotice.inject.encoding import decoder_for, encoder_for
@@ -224,15 +228,71 @@ def bench_memory() -> None:
     )
 
 
-def main() -> None:
+CORPUS_PLACEMENTS = {
+    "body start": Placement(PlacementKind.BODY_START),
+    "article": Placement(PlacementKind.ARTICLE_START),
+    "#article-body": Placement(PlacementKind.ELEMENT, "article-body"),
+    "marker": Placement(PlacementKind.MARKER, "legal-notices"),
+    "body end": Placement(PlacementKind.BODY_END),
+}
+
+
+def bench_corpus(rounds: int = 40) -> dict[str, dict[str, float]]:
+    """Bytes per second through ``PageRewriter`` in 16 KiB chunks, per page and placement, beside
+    the one copy any insertion costs (``b"".join`` of the page around a fragment). Each round
+    times every column once, so a burst of load from elsewhere touches all columns alike; the
+    figure is the median over the rounds."""
+    pages = [("template", template_page())] + [(page.name, page.data) for page in corpus.pages()]
+    print(f"scanner on the corpus: GB/s through PageRewriter in 16 KiB chunks (median of {rounds} rounds)")
+    header = "".join(f"{label:>14}" for label in ("copy", *CORPUS_PLACEMENTS))
+    print(f"  {'page':<14} {'KB':>5}{header}")
+    results: dict[str, dict[str, float]] = {}
+    for name, data in pages:
+        half = len(data) // 2
+        runs: dict[str, Callable[[], object]] = {
+            "copy": functools.partial(b"".join, (data[:half], FRAGMENT, data[half:]))
+        }
+        for label, placement in CORPUS_PLACEMENTS.items():
+            if placement.kind is PlacementKind.MARKER and b"<!-- geonotice: legal-notices -->" not in data:
+                continue
+            out = rewrite(data, placement)
+            assert out.count(FRAGMENT) == 1 and len(out) == len(data) + len(FRAGMENT)
+            runs[label] = functools.partial(rewrite, data, placement)
+        samples: dict[str, list[float]] = {label: [] for label in runs}
+        for _ in range(rounds):
+            for label, run in runs.items():
+                start = time.perf_counter()
+                run()
+                samples[label].append(time.perf_counter() - start)
+        row = results[name] = {
+            label: len(data) / statistics.median(times) for label, times in samples.items()
+        }
+        cells = "".join(
+            f"{row[label] / 1e9:>14.2f}" if label in row else f"{'-':>14}"
+            for label in ("copy", *CORPUS_PLACEMENTS)
+        )
+        print(f"  {name:<14} {len(data) / 1000:>5.0f}{cells}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", action="store_true", help="only the corpus table")
+    parser.add_argument(
+        "--json", action="store_true", help="with --corpus: print the table as JSON (bytes/s)"
+    )
+    args = parser.parse_args(argv)
+    if args.corpus:
+        results = bench_corpus()
+        if args.json:
+            print(json.dumps(results, indent=2))
+        return
     page = article_page()
     assert rewrite(page, Placement(PlacementKind.BODY_END)).count(FRAGMENT) == 1
     bench_scanner(page, "generated article page")
     # The end-to-end benchmark's page: a template around many identical paragraphs, few events.
-    sys.path.insert(0, str(Path(__file__).parent))
-    from _pages import article_page as template_page
-
     bench_scanner(template_page(), "bench_middleware's template page")
+    bench_corpus()
     bench_compressed(page)
     bench_requests()
     bench_memory()

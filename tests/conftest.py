@@ -8,18 +8,16 @@ Sevastopol, the other Russia-controlled Ukrainian subdivisions, Kyiv, Berlin, Ne
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.types import ASGIApp
 
 from support.geodb import reader_records, write_database
-from support.polling import wait_until
+from support.serving import serving
 
 MakeDatabase = Callable[..., Path]
 
@@ -49,28 +47,7 @@ def country_db(make_db: MakeDatabase) -> Path:
     )
 
 
-@contextmanager
-def _serving(app: ASGIApp) -> Iterator[str]:
-    # proxy_headers=False: uvicorn would otherwise rewrite the client from X-Forwarded-For itself
-    # (keeping only the last header line), and geonotice must see the real peer.
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", proxy_headers=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started or not thread.is_alive(), "uvicorn did not start", timeout=20)
-    if not server.started:
-        raise RuntimeError("uvicorn stopped before it started serving")
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def serve() -> Callable[[ASGIApp], AbstractContextManager[str]]:
     """``with serve(app) as url:`` serves ``app`` with uvicorn on a free loopback port."""
-    return _serving
+    return serving

@@ -11,6 +11,7 @@ from geonotice.errors import ConfigError, GeoIPDatabaseError, GeoNoticeError, Ru
 from geonotice.inject import MissReason, NoticeMetrics, PlacementCounts, PlacementMiss, PlacementOutcome
 from geonotice.locate import GeoHeaders, Locator
 from geonotice.middleware import GeoNoticeMiddleware
+from geonotice.observe import metrics_app
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 from geonotice.rules import Engine, RulesHolder, check_rules, load_rules
 from geonotice.settings import Settings
@@ -36,4 +37,5 @@ __all__ = [
     "Settings",
     "check_rules",
     "load_rules",
+    "metrics_app",
 ]

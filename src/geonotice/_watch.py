@@ -39,7 +39,11 @@ class FileWatcher:
     """Calls ``on_change`` from a daemon thread whenever ``signature()`` returns something new.
 
     ``on_change`` runs on the watcher thread; it must swap in new state atomically (one attribute
-    assignment) and must not raise. Exceptions are logged and the watcher keeps going.
+    assignment) and must not raise. Exceptions are logged and the watcher keeps going. Then each
+    of ``listeners`` is called, on the same thread, whether or not the change could be used:
+    metrics and the evidence record learn of reloads there (they compare what is now served with
+    what was), so that the reloading code needs no knowledge of them. A stopped watcher can be
+    started again.
     """
 
     def __init__(
@@ -57,9 +61,11 @@ class FileWatcher:
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._last = signature()
+        self.listeners: list[Callable[[], None]] = []
 
     def start(self) -> None:
         if self._thread is None:
+            self._stopped.clear()
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
 
@@ -79,6 +85,11 @@ class FileWatcher:
             self._on_change()
         except Exception:  # a watcher that dies silently would freeze the rules forever
             logger.exception("%s: reloading after a change failed", self._name)
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception:
+                logger.exception("%s: a listener of reloads failed", self._name)
         return True
 
     def _run(self) -> None:
@@ -103,6 +114,16 @@ class Watched:
         """Stop watching; what is loaded keeps serving."""
         if self._watcher is not None:
             self._watcher.stop()
+
+    def add_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` on the watcher thread after each change of the files has been
+        handled (reloaded, or refused and logged); nothing calls it for values given in code."""
+        if self._watcher is not None:
+            self._watcher.listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[], None]) -> None:
+        if self._watcher is not None and listener in self._watcher.listeners:
+            self._watcher.listeners.remove(listener)
 
     def check_now(self) -> bool:
         """Compare the files once now instead of waiting for the watcher (tests, a ``SIGHUP``

@@ -24,10 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prometheus_client import CollectorRegistry
+
+from geonotice.edge.origin import header_name
 from geonotice.errors import ConfigError
 from geonotice.inject.metrics import NoticeMetrics, PlacementCounts
 from geonotice.inject.outcomes import PlacementMiss
 from geonotice.locate import PRESETS, GeoHeaders, TrustedProxies
+from geonotice.observe.exposition import REGISTRY
 from geonotice.rules.model import Ruleset
 
 __all__ = ["SETTINGS", "Setting", "SettingField", "Settings", "blame", "option_of"]
@@ -190,6 +194,31 @@ def _metrics(value: NoticeMetrics) -> NoticeMetrics:
     return value
 
 
+def _window(value: int | str) -> int:
+    seconds = _integer(1, 86_400)(value)
+    if 86_400 % seconds:
+        raise ValueError(f"{seconds} does not divide a day into whole windows (3600 does: an hour)")
+    return seconds
+
+
+def _header_or_off(value: str | None) -> str:
+    """A response header name, or ``""`` for none (given as ``None``, empty, ``off`` or ``none``)."""
+    text = "" if value is None else str(value).strip()
+    if text.lower() in ("", "off", "none"):
+        return ""
+    return header_name(text) or ""
+
+
+def _registry(value: CollectorRegistry | None) -> CollectorRegistry | None:
+    if value is not None and not isinstance(value, CollectorRegistry):
+        raise ValueError(f"expected a prometheus_client CollectorRegistry or None, got {value!r}")
+    return value
+
+
+def _optional_port(value: int | str | None) -> int | None:
+    return None if value is None or value == "" else _integer(0, 65535)(value)
+
+
 # -- the settings -------------------------------------------------------------------------------
 
 
@@ -302,6 +331,54 @@ class Settings:
         commands=(RUN, DEMO),
         middleware=False,
         metavar="[critical|error|warning|info|debug]",
+    )
+    variant_header: str | None = setting(
+        default=None,
+        help="Believe the reader's variant from this request header (Geonotice-Variant) when a trusted "
+        "proxy sends it, as the configs of geonotice edge-config do: covered pages then vary on it and "
+        "stay cacheable by the edge.",
+        coerce=header_name,
+        commands=(RUN,),
+        metavar="HEADER",
+    )
+    evidence_log: str | Path | None = setting(
+        default=None,
+        help="Append the evidence record here: per hour, notice, jurisdiction and outcome, how many "
+        "notices went out, and every rules version and GeoIP database that went live. It never "
+        "identifies a reader. Several workers may share one file.",
+        coerce=_optional_path,
+        commands=(RUN,),
+        metavar="PATH",
+    )
+    evidence_window: int = setting(
+        default=3600,
+        help="Seconds the evidence record counts together (a divisor of a day). Shorter windows tell "
+        "more about when readers came; keep an hour or longer.",
+        coerce=_window,
+        commands=(RUN,),
+        metavar="SECONDS",
+    )
+    version_header: str = setting(
+        default="Legal-Notices-Version",
+        help="Response header giving covered pages the rules version that decided them ('' or 'off': none).",
+        coerce=_header_or_off,
+        commands=(RUN,),
+        metavar="NAME",
+    )
+    metrics_registry: CollectorRegistry | None = setting(
+        default=REGISTRY,
+        help="The Prometheus registry the metrics go to: geonotice's own by default (served by "
+        "geonotice.metrics_app and run --metrics-port), the application's own, or None for none.",
+        coerce=_registry,
+    )
+    metrics_port: int | None = setting(
+        default=None,
+        help="Serve the Prometheus metrics at /metrics on this port too, on the same address "
+        "(0: any free port); every worker's counts together.",
+        coerce=_optional_port,
+        commands=(RUN,),
+        middleware=False,
+        metavar="PORT",
     )
 
     def __post_init__(self) -> None:

@@ -24,6 +24,18 @@ class Points:
     html_lang: str | None = None
     ends_in_data: bool = True
 
+    def spot(self, kind: str, target: str | None = None) -> int | None:
+        """The point of a placement, by the name the rules use (``"start-of-body"``, ...)."""
+        if kind == "start-of-body":
+            return self.body_start
+        if kind == "end-of-body":
+            return self.body_end
+        if kind == "start-of-article":
+            return self.article_start
+        if kind == "element":
+            return self.elements.get(target or "")
+        return self.markers.get((target or "").lower())
+
 
 def _tag(doc: str, i: int) -> tuple[str, list[tuple[str, str]], int] | None:
     """Reads the tag at ``doc[i] == "<"``: (lowercase name, attributes, index after ">")."""

@@ -256,17 +256,7 @@ def chunkings(draw: st.DrawFn, doc: bytes) -> list[bytes]:
 
 def expected(doc: bytes, placement: Placement) -> bytes:
     found = points(doc)
-    kind = placement.kind
-    if kind is PlacementKind.BODY_START:
-        spot = found.body_start
-    elif kind is PlacementKind.BODY_END:
-        spot = found.body_end
-    elif kind is PlacementKind.ARTICLE_START:
-        spot = found.article_start
-    elif kind is PlacementKind.ELEMENT:
-        spot = found.elements.get(placement.target or "")
-    else:
-        spot = found.markers.get((placement.target or "").lower())
+    spot = found.spot(placement.kind.value, placement.target)
     if spot is None or (found.body_end is not None and spot > found.body_end):
         spot = found.body_end
     if spot is None:

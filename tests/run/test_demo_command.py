@@ -43,7 +43,7 @@ def test_the_curl_lines_the_demo_prints_do_what_they_say(demo: Served) -> None:
                 continue
             response = http.get(match["url"], headers={"x-forwarded-for": match["address"]})
             assert response.status_code == 200
-            # What `curl -si ... | grep -iE 'legal-notices|<aside'` would print.
+            # What `curl -si ... | grep -iE 'legal-notices:|<aside'` would print.
             raw = "\n".join(f"{k}: {v}" for k, v in response.headers.items()) + "\n" + response.text
             shown = [line for line in raw.splitlines() if re.search(match["grep"], line, re.IGNORECASE)]
             found = NOTICE.search(response.text)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import click
 
-from geonotice.cli import check, demo, diff, explain, policytest, run
+from geonotice.cli import check, demo, diff, edgeconfig, evidence, explain, policytest, run, variants
 from geonotice.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Findings
 from geonotice.errors import ConfigError, GeoNoticeError
 from geonotice.settings import option_of
@@ -36,6 +36,9 @@ COMMANDS: tuple[click.Command, ...] = (
     policytest.policy_test,
     explain.explain,
     diff.diff,
+    evidence.evidence,
+    variants.variants_command,
+    edgeconfig.edge_config_command,
 )
 for _command in COMMANDS:
     cli.add_command(_command)

@@ -6,6 +6,7 @@ others import from it.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 from starlette.types import ASGIApp
 
 from geonotice.importer import import_app
+from geonotice.policy.case_values import moment_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +45,17 @@ class SettingsError(click.ClickException):
     """A setting that cannot work: one line on stderr and exit code 2, before anything listens."""
 
     exit_code = EXIT_USAGE
+
+
+def moment(context: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    """A ``callback`` for an option that takes a moment: ``2025-01-31`` (its first moment, UTC)
+    or ``2025-01-31T12:00:00Z``; a bad one is a one-line usage error naming the option."""
+    if value is None:
+        return None
+    try:
+        return moment_of(value)
+    except ValueError as error:
+        raise BadArgument(param.opts[0], f"{value!r}: {error}") from None
 
 
 def format_option(choices: Sequence[str], help: str) -> Callable[[F], F]:

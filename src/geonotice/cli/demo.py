@@ -59,7 +59,7 @@ def demo_banner(url: str, rules: Path, readers: Sequence[DemoReader], articles: 
     crimea = by_key.get("crimea")
     minsk = by_key.get("minsk")
     russian, english = showcase_articles(articles)
-    grep = "| grep -iE 'legal-notices|<aside'"
+    grep = "| grep -iE 'legal-notices:|<aside'"
     listed = [r for r in readers if r.key in _BANNER_READERS] or list(readers)
     width = max(len(reader.place) for reader in listed)
     lines = [

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import click
 import uvicorn
+from prometheus_client.multiprocess import mark_process_dead
 from starlette.types import ASGIApp
 
 from geonotice.cli._common import SettingsError, import_app_from
 from geonotice.cli._serving import bind, build, close, serve, setting_options, url_of
 from geonotice.errors import ConfigError
+from geonotice.observe.exposition import MULTIPROCESS_ENV, multiprocess_directory, serve_metrics
 from geonotice.settings import RUN, Settings
 
 # How ``run --workers N`` hands the application and its checked settings to the worker
@@ -60,7 +65,8 @@ def run_command(app: str, app_dir: Path, factory: bool, **options: Any) -> None:
         "workers": settings.workers,
     }
     if settings.workers == 1:
-        serve(uvicorn.Config(wrapped, **config_args), sock)
+        with contextlib.closing(sock), metrics_server(settings):
+            serve(uvicorn.Config(wrapped, **config_args), sock)
         return
     # The checked middleware was only a test of the settings: each worker builds its own.
     close(wrapped)
@@ -68,7 +74,41 @@ def run_command(app: str, app_dir: Path, factory: bool, **options: Any) -> None:
     config = uvicorn.Config(f"{__name__}:worker_app", factory=True, **config_args)
     from uvicorn.supervisors import Multiprocess
 
-    Multiprocess(config, sockets=[sock]).run()
+    # Every worker counts in its own process: with a metrics port, they write their values to
+    # files that this process, which serves /metrics, adds up (prometheus-client's multiprocess
+    # mode; the variable must be set before the workers start).
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(contextlib.closing(sock))
+        if settings.metrics_port is not None:
+            stack.enter_context(multiprocess_directory())
+        stack.enter_context(metrics_server(settings))
+        Multiprocess(config, sockets=[sock]).run()
+
+
+@contextlib.contextmanager
+def metrics_server(settings: Settings) -> Iterator[None]:
+    """Serve ``/metrics`` on ``settings.metrics_port`` (if given) while the server runs.
+
+    Raises:
+        SettingsError: the port cannot be bound.
+    """
+    if settings.metrics_port is None:
+        yield
+        return
+    try:
+        server, port = serve_metrics(settings.host, settings.metrics_port)
+    except OSError as error:
+        raise SettingsError(
+            f"--metrics-port: cannot listen on {settings.host}:{settings.metrics_port}: "
+            f"{error.strerror or error}"
+        ) from None
+    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    click.echo(f"geonotice: metrics on http://{shown}:{port}/metrics")
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def wrap(target: Target, settings: Settings) -> ASGIApp:
@@ -89,4 +129,7 @@ def wrap(target: Target, settings: Settings) -> ASGIApp:
 def worker_app() -> ASGIApp:
     """The application of one ``run --workers N`` process, from the settings its parent checked."""
     handed = json.loads(os.environ[_WORKER_SETTINGS])
+    if os.environ.get(MULTIPROCESS_ENV):
+        # A worker that stops takes its live gauges (rules version, database date) with it.
+        atexit.register(mark_process_dead, os.getpid())
     return wrap(Target(*handed["target"]), Settings(**handed["settings"]))

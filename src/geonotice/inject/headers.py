@@ -15,6 +15,10 @@ Shared caches (CDN, nginx, Varnish): ``CachePolicy`` says what tells variants ap
 * Region from the client address: no request header tells variants apart, so covered responses
   become ``Cache-Control: private`` (``public`` and ``s-maxage`` removed, the rest kept) and no
   shared cache stores them. Browsers still cache them for their one reader.
+* Reader's variant from the edge (``variant_header``, believed from a trusted proxy): the
+  variant header is the cache key, so covered responses keep the app's ``Cache-Control`` and
+  get ``Vary`` on that header; a request whose variant is not believed is ``private`` (and
+  varies on it too). The middleware chooses the policy per request.
 
 Private caches (browsers): a changed body gets a changed ``ETag`` (the original plus a variant
 suffix, ``"abc"`` → ``"abc-gn1a2b3c4d"``) and loses ``Last-Modified``, since a date cannot tell
@@ -60,10 +64,13 @@ class CachePolicy:
 
     ``vary``: the request headers the region came from (a CDN's geo headers), added to ``Vary``.
     ``private``: the region came from the client address, so shared caches must not store the page.
+    ``headers``: set on every covered response, for readers with and without notices (the rules
+    version that decided it: ``Legal-Notices-Version``), as lowercase ``(name, value)`` pairs.
     """
 
     vary: tuple[str, ...] = ()
     private: bool = False
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 def variant_suffix(chosen: Iterable[tuple[str, str]]) -> str:
@@ -149,6 +156,8 @@ def lowercase_names(message: MutableMapping[str, Any]) -> None:
 
 def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
     """Makes a covered response safe for shared caches (for readers with and without notices)."""
+    for key, value in policy.headers:
+        _set(headers.raw, key, value)
     for name in policy.vary:
         _add_vary(headers.raw, name.encode("latin-1"))
     if policy.private:

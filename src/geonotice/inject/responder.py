@@ -182,7 +182,7 @@ class CacheHeadersResponder:
         headers = request_headers_without_variants(scope["headers"])
         if headers is not None:
             scope = {**scope, "headers": headers}
-        if not self.cache.vary and not self.cache.private:
+        if not self.cache.vary and not self.cache.private and not self.cache.headers:
             await self.app(scope, receive, send)
             return
         cache, media_types = self.cache, self.media_types

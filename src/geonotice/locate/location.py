@@ -16,6 +16,7 @@ class Source(StrEnum):
     HEADER_AND_DATABASE = "header+database"  # the header's country, the database's subdivisions
     NONE = "none"  # nowhere: the region is unknown
     GIVEN = "region"  # given by the caller (``geonotice explain --region``), not located
+    VARIANT_HEADER = "variant-header"  # the variant an edge computed and a trusted proxy sent
 
 
 @dataclass(frozen=True, slots=True)

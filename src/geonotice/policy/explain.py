@@ -18,8 +18,9 @@ from geonotice.policy.shown import plain_text
 from geonotice.region import Region
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.languages import language_preferences, notice_language, serves
-from geonotice.rules.model import Notice
+from geonotice.rules.model import Notice, Ruleset
 from geonotice.rules.moments import format_timestamp
+from geonotice.rules.variants import UNDECIDED, variants_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class ReaderReport:
     language: str | None
     explanation: Explanation
     shown: tuple[ShownNotice, ...]
+    variant: str = ""  # what an edge with the table of these rules sends for this reader
+    ruleset: Ruleset | None = None  # the rules version that decided
 
 
 def locate_region(region: Region, code: str) -> Location:
@@ -94,7 +97,8 @@ def explain_reader(
         for item in explanation.notices
         if item.applies
     )
-    return ReaderReport(location, url, language, explanation, shown)
+    variant = variants_of(engine.ruleset, explanation.at, engine=engine).variant_of(location.region)
+    return ReaderReport(location, url, language, explanation, shown, variant, engine.ruleset)
 
 
 def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
@@ -131,6 +135,13 @@ def format_text(report: ReaderReport) -> str:
     out.append(f"  page language: {explanation.page_language or '(none from the rules)'}")
     out.append(f"  reader language: {report.language or '(none given)'}")
     out.append(f"  at: {format_timestamp(explanation.at)}")
+    out.append(f"Variant: {report.variant}" + _variant_note(report.variant))
+    if report.ruleset is not None:
+        files = len(report.ruleset.files)
+        out.append(
+            f"Rules: version {report.ruleset.version} ({files} file{'' if files == 1 else 's'}, "
+            f"sha256 {report.ruleset.digest})"
+        )
     out.append("Notices considered:")
     if not explanation.notices:
         out.append("  (the rules have no notices)")
@@ -150,7 +161,15 @@ def format_text(report: ReaderReport) -> str:
 def format_json(report: ReaderReport) -> str:
     location = report.location
     explanation = report.explanation
+    ruleset = report.ruleset
     document = {
+        "rules": None
+        if ruleset is None
+        else {
+            "version": ruleset.version,
+            "digest": ruleset.digest,
+            "files": [{"path": f.path, "digest": f.digest} for f in ruleset.files],
+        },
         "reader": {
             "region": str(location.region),
             "country": location.region.country,
@@ -159,6 +178,7 @@ def format_json(report: ReaderReport) -> str:
             "address": location.address,
             "source": location.source,
             "detail": location.detail,
+            "variant": report.variant,
         },
         "page": {
             "url": report.url,
@@ -192,6 +212,12 @@ def format_json(report: ReaderReport) -> str:
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _variant_note(variant: str) -> str:
+    if variant == UNDECIDED:
+        return " (an edge cannot tell this reader's variant: the origin decides, and the page is private)"
+    return " (what an edge with the table of these rules sends; geonotice variants lists them)"
 
 
 def _region(region: Region) -> str:
