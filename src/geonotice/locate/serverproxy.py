@@ -69,11 +69,13 @@ class ServerProxyCheck:
             if self._full_checks <= 0:
                 return
             self._full_checks -= 1
+        values = collect(scope, _WANTED)
+        if not values:  # most requests: no forwarding header, nothing rewritten from one
+            return
         # As the locator reads a hop: a v4-mapped address is the IPv4 one.
         peer = parse_node(host).address if isinstance(host, str) else None
         if peer is None or self._trusted.trusts(peer):
             return
-        values = collect(scope, _WANTED)
         for key in _HEADERS:
             lines = values.get(key)
             found = hops(key, lines) if lines else None
