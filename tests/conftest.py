@@ -16,10 +16,18 @@ from typing import Any
 import pytest
 from starlette.types import ASGIApp
 
+from geonotice.locate import staleness
 from support.geodb import reader_records, write_database
 from support.serving import serving
 
 MakeDatabase = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def _staleness_markers(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own record of stale-database warnings given (normally shared by every
+    process on the machine, once a day), so that a warning one test gave never silences another's."""
+    monkeypatch.setattr(staleness, "MARKER_DIR", tmp_path_factory.mktemp("staleness"))
 
 
 @pytest.fixture

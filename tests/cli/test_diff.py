@@ -11,6 +11,7 @@ import pytest
 
 from geonotice.cli import main
 from geonotice.policy.impact import compare
+from geonotice.policy.impact_formats import format_markdown
 from geonotice.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,10 +50,13 @@ def test_an_except_added_to_a_jurisdiction_is_a_lost_region(
         "      - UA-65  # Kherson oblast\n    except: [UA-14]\n",
     )
     assert main(["diff", str(old), str(new)]) == 1
+    # The draft label uses the same jurisdiction: it changes too, for no reader.
     assert capsys.readouterr().out.splitlines()[1:] == [
         "notice ru-undesirable-organization: changed",
-        "  regions lost: UA-14 (now excepted)",
-        "1 notice changed",
+        "  regions lost: UA-14 (Donetsk oblast), now excepted",
+        "notice ru-foreign-agent-label: draft changed: no reader sees a draft",
+        "  regions lost: UA-14 (Donetsk oblast), now excepted",
+        "1 notice changed, 1 draft changed",
     ]
 
 
@@ -65,24 +69,56 @@ def test_every_kind_of_change_is_reported(capsys: Capture, old_new: tuple[Path, 
     edit(russia, "from: 2021-05-26", "from: 2021-06-01")
     edit(russia, "placement: start-of-article", "placement: end-of-body")
     (new / "20-belarus.yaml").unlink()
+    (new / "30-russia-foreign-agent.yaml").unlink()
     edit(new / "00-settings.yaml", '  "/be/": be\n', "")
     assert main(["diff", str(old), str(new)]) == 1
-    assert capsys.readouterr().out.splitlines()[1:] == [
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:9] == [
         "notice ru-undesirable-organization: changed",
-        "  regions gained: BY",
-        "  regions lost: UA-65",
+        "  regions gained: BY (Belarus)",
+        "  regions lost: UA-65 (Kherson oblast)",
         "  pages newly covered: /news/**",
         "  pages no longer covered: /??/a/**",
-        "  text changed: en",
+        '  text changed (en): … this publication an "undesirable organization". Under [-Russian-] {+the+} '
+        "law, taking part in the work …",
         "  from: 2021-05-26 -> 2021-06-01",
         "  placement: start-of-article -> end-of-body",
+    ]
+    # A removed notice is listed whole: who, where, when, how and what it said.
+    assert lines[9:19] == [
         "notice by-extremist-materials: removed",
-        "  regions lost: BY",
-        "  jurisdictions lost: belarus",
-        "  pages no longer covered: /a/**, /??/a/**, /api/articles/**",
-        "  text removed: ru, be, en",
+        "  regions: BY (Belarus)",
+        "  jurisdictions: belarus",
+        "  pages: /a/**, /??/a/**, /api/articles/**",
+        "  content types: text/html, application/json",
+        "  in force: from 2023-03-01, with no end",
+        "  placement: start-of-body",
+        "  priority: 50",
+        "  default language: ru",
+        "  text (ru): Для читателей в Беларуси. Белорусский суд внёс материалы этого издания в "
+        "республиканский список «экстремистских материалов». Их распространение, включая репосты, может "
+        "повлечь штраф или административный арест, а помощь изданию, в том числе донаты, преследуется как "
+        "содействие «экстремистскому формированию». Как читать нас безопасно.",
+    ]
+    assert [line.split(":")[0] for line in lines[19:22]] == ["  text (be)", "  text (uk)", "  text (en)"]
+    # A draft that goes away takes nothing from readers.
+    assert lines[22:] == [
+        "notice ru-foreign-agent-label: draft removed: no reader sees a draft",
+        "  regions: RU (Russia); UA-09 (Luhansk oblast); UA-14 (Donetsk oblast); "
+        "UA-23 (Zaporizhzhia oblast); UA-40 (Sevastopol); UA-43 (Autonomous Republic of Crimea); "
+        "UA-65 (Kherson oblast)",
+        "  jurisdictions: russia-and-occupied-ukraine",
+        "  pages: /a/**, /??/a/**",
+        "  content types: text/html",
+        "  in force: always, with no end",
+        "  placement: after-headline",
+        "  priority: 0",
+        "  style: label-large",
+        "  default language: ru",
+        "  text (ru): НАСТОЯЩИЙ МАТЕРИАЛ (ИНФОРМАЦИЯ) ПРОИЗВЕДЕН И РАСПРОСТРАНЕН ИНОСТРАННЫМ АГЕНТОМ "
+        "«СВОБОДНАЯ ВЕДОМОСТЬ» ЛИБО КАСАЕТСЯ ДЕЯТЕЛЬНОСТИ ИНОСТРАННОГО АГЕНТА «СВОБОДНАЯ ВЕДОМОСТЬ».",
         "page language of /be/: be -> (none)",
-        "1 notice changed, 1 notice removed, 1 page language(s) changed",
+        "1 notice changed, 1 notice removed, 1 draft removed, 1 page language changed",
     ]
 
 
@@ -95,26 +131,101 @@ def test_an_added_notice_lists_who_and_where(old_new: tuple[Path, Path]) -> None
         "by-extremist-materials",
         "added",
         ("BY",),
-        ("ru", "be", "en"),
+        ("ru", "be", "uk", "en"),
+    )
+    assert added.whole is not None
+    assert (added.whole.start, added.whole.placement, added.whole.priority) == (
+        "2023-03-01",
+        "start-of-body",
+        50,
     )
 
 
-def test_markdown_gives_a_table_for_a_review(capsys: Capture, old_new: tuple[Path, Path]) -> None:
+def test_a_draft_going_live_is_an_added_notice_and_back_a_removed_one(
+    capsys: Capture, old_new: tuple[Path, Path]
+) -> None:
+    old, new = old_new
+    edit(new / "30-russia-foreign-agent.yaml", "    status: draft\n", "")
+    assert main(["diff", str(old), str(new)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == ["notice ru-foreign-agent-label: added (it was a draft)", lines[2]]
+    assert lines[-1] == "1 notice added"
+    assert main(["diff", str(new), str(old)]) == 1
+    assert (
+        capsys.readouterr().out.splitlines()[1]
+        == "notice ru-foreign-agent-label: removed (it is now a draft)"
+    )
+
+
+def test_a_change_to_a_draft_alone_has_no_impact(capsys: Capture, old_new: tuple[Path, Path]) -> None:
+    old, new = old_new
+    edit(new / "30-russia-foreign-agent.yaml", "style: label-large", "style: label-huge")
+    assert main(["diff", str(old), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Impact of {old} -> {new}: none: no reader sees anything different",
+        "notice ru-foreign-agent-label: draft changed: no reader sees a draft",
+        "  style: label-large -> label-huge",
+        "1 draft changed",
+    ]
+
+
+def test_a_change_of_markup_alone_is_shown_as_markup(capsys: Capture, old_new: tuple[Path, Path]) -> None:
+    old, new = old_new
+    edit(
+        new / "20-belarus.yaml",
+        'href="https://news.example/safety">How',
+        'href="https://news.example/help">How',
+    )
+    assert main(["diff", str(old), str(new)]) == 1
+    assert capsys.readouterr().out.splitlines()[2] == (
+        '  markup changed (en): … prosecuted as aiding an "extremist formation". '
+        '[-<a href="https://news.example/safety">-] {+<a href="https://news.example/help">+} '
+        "How to read us safely</a>.</p>"
+    )
+
+
+def test_markdown_is_a_review_comment(capsys: Capture, old_new: tuple[Path, Path]) -> None:
     old, new = old_new
     edit(new / "10-russia.yaml", "      - UA-65  # Kherson oblast\n", "")
+    edit(new / "10-russia.yaml", "Under Russian law", "Under the law")
     edit(new / "20-belarus.yaml", 'regions: ["BY"]', 'regions: ["BY", "UA-65"]')
     assert main(["diff", str(old), str(new), "--format", "markdown"]) == 1
-    assert capsys.readouterr().out.splitlines()[2:6] == [
-        "| Notice | Change | Regions gained | Regions lost | Pages | Text | Other |",
-        "|---|---|---|---|---|---|---|",
-        "| `ru-undesirable-organization` | changed |  | UA-65 |  |  |  |",
-        "| `by-extremist-materials` | changed | UA-65 |  |  |  |  |",
-    ]
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"### Reader impact: `{old}` → `{new}`\n\n"
+        "**Readers would see something different:** 2 notices changed.\n\n"
+        "#### `ru-undesirable-organization`: changed\n\n"
+        '*Warning about the "undesirable organization" status in Russia*\n\n'
+        "- **Regions lost:** UA-65 (Kherson oblast)\n\n"
+        "**Text changed (en):**\n\n"
+        "> A warning for readers in Russia and in the parts of Ukraine that Russia occupies. The Russian "
+        'authorities have declared this publication an "undesirable organization". Under <del>Russian</del> '
+        "<ins>the</ins> law, taking part"
+    )
+    assert "#### `by-extremist-materials`: changed\n\n" in out
+    assert "- **Regions gained:** UA-65 (Kherson oblast)\n" in out
+    # The draft sharing the jurisdiction is folded away: no reader sees it.
+    assert (
+        "<details>\n<summary>A draft, never shown to readers</summary>\n\n#### `ru-foreign-agent-label`"
+        in out
+    )
+    assert out.endswith("</details>\n")
+
+
+def test_markdown_escapes_what_markdown_would_read(old_new: tuple[Path, Path]) -> None:
+    old, new = old_new
+    edit(new / "20-belarus.yaml", "For readers in Belarus.", "For *readers* in Belarus | 1 < 2.")
+    text = format_markdown(compare(load_rules(old), load_rules(new)))
+    assert (
+        r"For <del>readers</del> <ins>\*readers\*</ins> in <del>Belarus.</del> "
+        r"<ins>Belarus \| 1 &lt; 2.</ins>" in text
+    )
 
 
 def test_json_for_machines(capsys: Capture, old_new: tuple[Path, Path]) -> None:
     old, new = old_new
     edit(new / "20-belarus.yaml", "from: 2023-03-01T00:00:00Z", "until: 2030-01-01")
+    edit(new / "20-belarus.yaml", 'regions: ["BY"]', 'regions: ["BY", "UA-65"]')
     assert main(["diff", str(old), str(new), "--format", "json"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["impact"] is True
@@ -123,6 +234,8 @@ def test_json_for_machines(capsys: Capture, old_new: tuple[Path, Path]) -> None:
         "from": {"old": "2023-03-01", "new": "(none)"},
         "until": {"old": "(none)", "new": "2030-01-01"},
     }
+    assert notice["regions_gained"] == ["UA-65"]
+    assert document["region_names"] == {"UA-65": "Kherson oblast"}
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -146,7 +259,7 @@ def test_git_compares_the_committed_rules_with_the_working_tree(
     edit(repo / "20-belarus.yaml", 'regions: ["BY"]', 'regions: ["BY", "RU"]')
     assert main(["diff", "--git", "HEAD", "."]) == 1
     out = capsys.readouterr().out
-    assert "notice by-extremist-materials: changed\n  regions gained: RU\n" in out
+    assert "notice by-extremist-materials: changed\n  regions gained: RU (Russia)\n" in out
     assert main(["diff", "--git", "HEAD", "20-belarus.yaml"]) == 1
 
 

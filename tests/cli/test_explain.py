@@ -34,7 +34,7 @@ def test_a_reader_by_address_is_placed_and_each_notice_explained(capsys: Capture
     )
     lines = capsys.readouterr().out.splitlines()
     assert code == 0
-    assert lines[0] == "Reader: UA-43 (codes UA, UA-43)"
+    assert lines[0] == "Reader: UA-43 (Autonomous Republic of Crimea), in UA (Ukraine)"
     assert lines[1].startswith(
         "  placed by: database (192.0.2.17 is in 192.0.2.16/28 (Simferopol, Crimea, Ukraine)"
     )
@@ -50,11 +50,15 @@ def test_a_reader_by_address_is_placed_and_each_notice_explained(capsys: Capture
         "  ru-undesirable-organization: APPLIES - "
         'Warning about the "undesirable organization" status in Russia' in lines
     )
-    assert "      ok  jurisdiction: UA-43 is in russia-and-occupied-ukraine (through UA-43)" in lines
-    assert "      NO  jurisdiction: UA-43 is in none of belarus" in lines
+    assert (
+        "      ok  jurisdiction: UA-43 (Autonomous Republic of Crimea) is in russia-and-occupied-ukraine "
+        "(through UA-43)" in lines
+    )
+    assert "      NO  jurisdiction: UA-43 (Autonomous Republic of Crimea) is in none of belarus" in lines
     assert "Shown: 1 notice:" in lines
     assert "  ru-undesirable-organization in ru (the page's language, ru):" in lines
-    assert lines[-1].startswith("      Предупреждение для читателей в России")
+    shown = lines[lines.index("  ru-undesirable-organization in ru (the page's language, ru):") + 1]
+    assert shown.startswith("      Предупреждение для читателей в России")
 
 
 def test_a_date_before_the_notice_explains_the_window(capsys: Capture) -> None:
@@ -65,28 +69,52 @@ def test_a_date_before_the_notice_explains_the_window(capsys: Capture) -> None:
 
 
 def test_the_language_fallback_is_explained(capsys: Capture) -> None:
-    assert (
-        main(
-            [
-                "explain",
-                RULES,
-                "--region",
-                "BY",
-                "--url",
-                "/uk/a/x/1.html",
-                "--lang",
-                "de",
-                "--at",
-                "2025-01-01",
-            ]
-        )
-        == 0
-    )
-    out = capsys.readouterr().out
+    args = ["explain", RULES, "--region", "BY", "--url", "/a/x/1.html", "--at", "2025-01-01"]
+    assert main([*args, "--lang", "de-DE,fr;q=0.5"]) == 0
     assert (
         "  by-extremist-materials in ru (the notice's default language: "
-        "no uk text (the page's language); no de text (the reader's language)):"
-    ) in out.splitlines()
+        "no de-DE text (the reader's language); no fr text (the reader's language)):"
+    ) in capsys.readouterr().out.splitlines()
+
+
+def test_lang_takes_what_a_browser_sends_as_accept_language(capsys: Capture) -> None:
+    args = ["explain", RULES, "--region", "BY", "--url", "/a/x/1.html", "--at", "2025-01-01"]
+    assert main([*args, "--lang", "de-DE,de;q=0.9,be;q=0.5"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  reader language: de-DE,de;q=0.9,be;q=0.5" in out
+    assert "  by-extremist-materials in be (the reader's language, be):" in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "placed"),
+    [
+        ("ua-43", "given as 'ua-43', taken as UA-43 (Autonomous Republic of Crimea)"),
+        ("Sevastopol", "given as 'Sevastopol', taken as UA-40 (Sevastopol)"),
+        ("sevastopol", "given as 'sevastopol', taken as UA-40 (Sevastopol)"),
+        ("UA-40", "given as UA-40"),
+        ("Crimea", "given as 'Crimea', taken as UA-43 (Autonomous Republic of Crimea)"),
+        ("Minsk", "given as 'Minsk', taken as BY-HM (Minsk)"),
+    ],
+)
+def test_region_takes_a_code_in_any_case_or_a_place_name_and_says_which_code(
+    capsys: Capture, typed: str, placed: str
+) -> None:
+    assert main(["explain", RULES, "--region", typed, "--url", "/a/x/1.html"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == f"  placed by: region ({placed})"
+
+
+def test_a_draft_is_explained_as_a_draft_and_never_shown(capsys: Capture) -> None:
+    assert main(["explain", RULES, "--region", "RU-MOW", "--url", "/a/x/1.html"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "  ru-foreign-agent-label: DRAFT (never shown to readers), would apply - "
+        'The "foreign agent" label Russia requires under the headline of every article'
+    ) in lines
+    shown = lines[lines.index("Shown: 1 notice:") + 1]
+    assert shown.startswith("  ru-undesirable-organization in en")
+    assert lines[-1] == (
+        "Not shown, as drafts (status: draft), though they would apply: ru-foreign-agent-label"
+    )
 
 
 def test_a_reader_by_cdn_header(capsys: Capture) -> None:
@@ -103,7 +131,7 @@ def test_a_reader_by_cdn_header(capsys: Capture) -> None:
     assert document["notices"][0]["reasons"][0] == {
         "aspect": "jurisdiction",
         "ok": True,
-        "detail": "RU is in russia-and-occupied-ukraine (through RU)",
+        "detail": "RU (Russia) is in russia-and-occupied-ukraine (through RU)",
     }
 
 
@@ -123,11 +151,13 @@ def test_an_unknown_reader_gets_the_readers_unknown_reason(capsys: Capture) -> N
         ),
         (
             ["--region", "UA-99"],
-            "Error: Invalid value for '--region': unknown region 'UA-99' (did you mean 'UA-59'?)",
+            "Error: Invalid value for '--region': unknown region 'UA-99': Ukraine has no subdivision "
+            "with that code (see its codes with: geonotice regions UA)",
         ),
         (
-            ["--region", "ru"],
-            "Error: Invalid value for '--region': region codes are written in capitals: 'RU', not 'ru'",
+            ["--region", "Georgia"],
+            "Error: Invalid value for '--region': 'Georgia' names several places: write 'GE' (Georgia) "
+            "or 'US-GA' (Georgia, United States)",
         ),
         (
             ["--region", "RU", "--at", "2025-02-30"],

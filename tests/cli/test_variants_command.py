@@ -32,15 +32,15 @@ def test_variants_lists_each_variant_with_its_readers_and_notices(capsys: Captur
         "  notices: none",
     ]
     assert lines[6] == f"v1-{tag}"
-    assert lines[7].startswith("  readers: RU Russian Federation; UA-09 Luhanska oblast;")
-    assert "UA-43 Avtonomna Respublika Krym" in lines[7]
+    assert lines[7].startswith("  readers: RU (Russia); UA-09 (Luhansk oblast);")
+    assert "UA-43 (Autonomous Republic of Crimea)" in lines[7]
     assert lines[8:12] == [
         "  notices: ru-undesirable-organization",
         f"v2-{tag}",
-        "  readers: BY Belarus",
+        "  readers: BY (Belarus)",
         "  notices: by-extremist-materials",
     ]
-    assert "  UA Ukraine: when the edge knows no subdivision" in lines
+    assert "  UA (Ukraine): when the edge knows no subdivision" in lines
     assert lines[-1] == f"Valid for as long as rules version {VERSION} serves: no window ends later."
 
 

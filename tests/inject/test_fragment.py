@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from geonotice.inject.fragment import is_rtl, parse_accept_language, render_notices
@@ -41,6 +43,14 @@ def test_fragment_is_an_aside_with_id_lang_role_and_classes_and_no_script() -> N
     )
     assert html.endswith(b"</p></aside>")
     assert b"style" not in html and b"script" not in html
+
+
+def test_a_notice_style_becomes_a_class_the_site_css_can_use() -> None:
+    html = render_notices([dataclasses.replace(make_notice(), style="label-large")], ["ru"])
+    assert html.startswith(
+        b'<aside class="geonotice-notice geonotice-notice--ru-undesirable-organization'
+        b' geonotice-style-label-large" data-notice-id="ru-undesirable-organization" lang="ru" role="note">'
+    )
 
 
 def test_texts_are_sanitized_again_as_defence_in_depth() -> None:

@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geonotice.locate.forwarded import (
+    DROPPED,
     MAX_HEADER_LENGTH,
     MAX_HOPS,
+    Hop,
     parse_forwarded,
     parse_node,
     parse_x_forwarded_for,
@@ -101,7 +103,8 @@ def test_x_forwarded_for_hops_read_left_to_right(value: str, expected: list[str 
         ("for=192.0.2.1 trailing, for=198.51.100.1", [None, "198.51.100.1"]),
         ("by=203.0.113.43, for=192.0.2.1", [None, "192.0.2.1"]),
         ("for=192.0.2.1;for=198.51.100.1", [None]),
-        ('for="192.0.2.1, 198.51.100.1"', [None]),
+        # A comma in quotes splits the element (see parse_forwarded): two hops, neither an address.
+        ('for="192.0.2.1, 198.51.100.1"', [None, None]),
         ("for=[2001:db8::1]", [None]),
         ('for="\\[2001:db8::1\\]"', ["2001:db8::1"]),
         ('for="unterminated', [None]),
@@ -121,18 +124,42 @@ def test_a_forwarded_element_without_for_is_a_hop_without_address(
     assert addresses(parse_forwarded(value)) == expected
 
 
-def test_overlong_headers_are_ignored_whole() -> None:
-    long_value = ", ".join(["192.0.2.1"] * (MAX_HEADER_LENGTH // 10))
-    assert len(long_value) > MAX_HEADER_LENGTH
-    assert parse_x_forwarded_for(long_value) is None
-    assert parse_forwarded(long_value.replace("192", "for=192")) is None
+def test_an_overlong_header_keeps_its_rightmost_hops_and_marks_the_cut() -> None:
+    padding = ", ".join(["203.0.113.9"] * (MAX_HEADER_LENGTH // 10))
+    value = f"{padding}, 192.0.2.1, 10.0.0.7"
+    assert len(value) > MAX_HEADER_LENGTH
+    hops = parse_x_forwarded_for(value)
+    assert hops[0] == Hop(DROPPED, None)
+    assert addresses(hops)[-2:] == ["192.0.2.1", "10.0.0.7"]
+    assert sum(len(hop.text) + 2 for hop in hops[1:]) <= MAX_HEADER_LENGTH + 2
+    forwarded = parse_forwarded(f"{padding.replace('203', 'for=203')}, for=192.0.2.1, for=10.0.0.7")
+    assert forwarded[0] == Hop(DROPPED, None)
+    assert addresses(forwarded)[-2:] == ["192.0.2.1", "10.0.0.7"]
 
 
-def test_more_hops_than_the_limit_are_ignored_whole() -> None:
-    hops = [str(ipaddress.IPv4Address(0xC0000200 + i % 256)) for i in range(MAX_HOPS + 1)]
-    assert parse_x_forwarded_for(",".join(hops)) is None
-    assert parse_forwarded(",".join(f"for={h}" for h in hops)) is None
-    assert parse_x_forwarded_for(",".join(hops[:MAX_HOPS])) is not None
+def test_a_cut_never_keeps_half_an_item() -> None:
+    # The window read starts at the "3" of "203.0.113.9": "3.0.113.9" is somebody else's address.
+    value = "junk,203.0.113.9,192.0.2.1" + " " * (MAX_HEADER_LENGTH - 19)
+    assert value[-MAX_HEADER_LENGTH:].startswith("3.0.113.9,")
+    assert addresses(parse_x_forwarded_for(value)) == [None, "192.0.2.1"]
+
+
+def test_more_hops_than_the_limit_keep_the_rightmost() -> None:
+    hops = [str(ipaddress.IPv4Address(0xC0000200 + i % 256)) for i in range(MAX_HOPS + 5)]
+    kept = parse_x_forwarded_for(",".join(hops))
+    assert kept[0] == Hop(DROPPED, None)
+    assert addresses(kept)[1:] == hops[-MAX_HOPS:]
+    kept = parse_forwarded(",".join(f"for={h}" for h in hops))
+    assert addresses(kept)[1:] == hops[-MAX_HOPS:]
+    assert addresses(parse_x_forwarded_for(",".join(hops[:MAX_HOPS]))) == hops[:MAX_HOPS]
+
+
+def test_an_open_quote_on_the_left_cannot_swallow_the_hops_appended_after_it() -> None:
+    # The reader sends the first element; the proxy appends its own, quoted as RFC 7239 asks.
+    reader = 'for="198.51.100.9'
+    proxy = 'for="[2001:db8::17]:4711"'
+    assert addresses(parse_forwarded(f"{reader}, {proxy}")) == [None, "2001:db8::17"]
+    assert addresses(parse_forwarded(f'for=x;by="a, {proxy}')) == [None, "2001:db8::17"]
 
 
 @given(st.text(max_size=300))

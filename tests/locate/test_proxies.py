@@ -58,6 +58,27 @@ def test_a_v4_mapped_peer_is_compared_as_ipv4() -> None:
 
 
 @pytest.mark.parametrize(
+    ("entry", "normalized"),
+    [
+        ("::ffff:127.0.0.1", "127.0.0.1"),
+        ("::FFFF:7f00:1", "127.0.0.1"),
+        ("::ffff:10.0.0.0/104", "10.0.0.0/8"),
+    ],
+)
+def test_a_v4_mapped_entry_trusts_the_ipv4_proxy_however_the_peer_is_written(
+    entry: str, normalized: str
+) -> None:
+    # The server may report the proxy as 127.0.0.1 or, on a dual-stack socket, as
+    # ::ffff:127.0.0.1; both are compared as IPv4, so the entry is read as IPv4 too.
+    trusted = TrustedProxies([entry])
+    assert trusted.entries == (normalized,)
+    inside = "127.0.0.1" if normalized == "127.0.0.1" else "10.9.8.7"
+    assert trusted.trusts_peer(inside)
+    assert trusted.trusts_peer("::ffff:" + inside)
+    assert not trusted.trusts_peer("192.0.2.1")
+
+
+@pytest.mark.parametrize(
     ("entry", "words"),
     [
         ("10.0.0.1/8", "host bits set; did you mean '10.0.0.0/8'"),
@@ -222,17 +243,34 @@ def test_malformed_forwarding_headers_give_unknown_not_errors(
         assert rfc7239_locator.locate(scope) is UNKNOWN
 
 
-def test_an_overlong_header_is_ignored_and_the_address_is_unknown(
-    locator: Locator, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded"])
+@pytest.mark.parametrize("padding", ["length", "hops"])
+def test_a_reader_who_pads_the_header_is_still_placed_by_the_hops_our_proxies_wrote(
+    city_db: Path, header: str, padding: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    value = ", ".join([MOSCOW] * (MAX_HEADER_LENGTH // len(MOSCOW)))
-    scope = http_scope("10.0.0.1", [("X-Forwarded-For", value)])
+    # The reader in Moscow sends a header of their own, padded past the limits with Berlin;
+    # the trusted proxies append the address they saw (Moscow), then their own.
+    locator = Locator(geoip_db=city_db, trusted_proxies=TRUSTED, forwarded_header=header)
+    node = "for={}" if header == "Forwarded" else "{}"
+    count = MAX_HEADER_LENGTH // len(BERLIN) if padding == "length" else MAX_HOPS * 3
+    value = ", ".join([node.format(BERLIN)] * count + [node.format(MOSCOW), node.format("10.0.0.2")])
+    scope = http_scope("10.0.0.1", [(header, value)])
     with caplog.at_level("DEBUG", logger="geonotice.locate"):
-        assert locator.locate(scope) is UNKNOWN
-    assert "X-Forwarded-For ignored" in caplog.text
+        assert locator.locate(scope) == Region("RU", ("RU-MOW",))
+    assert "only the last" in caplog.text
+    location = locator.explain(scope)
+    assert location.address == MOSCOW
+    assert location.region == Region("RU", ("RU-MOW",))
+
+
+def test_a_cut_reached_through_trusted_hops_leaves_the_reader_unknown(locator: Locator) -> None:
+    # Only if every hop kept is one of our proxies does the cut matter: the reader is beyond it.
+    value = ", ".join([MOSCOW] + ["10.0.0.2"] * MAX_HOPS)
+    scope = http_scope("10.0.0.1", [("X-Forwarded-For", value)])
+    assert locator.locate(scope) is UNKNOWN
     location = locator.explain(scope)
     assert location.address is None
-    assert "too long" in location.detail
+    assert "only its rightmost part was read" in location.detail
 
 
 def test_an_unusable_hop_is_logged_at_debug_level(locator: Locator, caplog: pytest.LogCaptureFixture) -> None:
@@ -242,9 +280,7 @@ def test_an_unusable_hop_is_logged_at_debug_level(locator: Locator, caplog: pyte
     assert "'garbage' has no usable address" in caplog.text
 
 
-def test_too_many_hops_are_ignored(locator: Locator) -> None:
-    value = ", ".join([MOSCOW] + ["10.0.0.2"] * MAX_HOPS)
-    assert locator.locate(http_scope("10.0.0.1", [("X-Forwarded-For", value)])) is UNKNOWN
+def test_as_many_hops_as_the_limit_are_all_walked(locator: Locator) -> None:
     value = ", ".join([MOSCOW] + ["10.0.0.2"] * (MAX_HOPS - 1))
     assert locator.locate(http_scope("10.0.0.1", [("X-Forwarded-For", value)])) == Region("RU", ("RU-MOW",))
 

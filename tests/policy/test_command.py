@@ -28,12 +28,12 @@ def test_the_shipped_cases_pass_with_full_coverage(capsys: Capture) -> None:
     code = main(["test", str(RULES), str(RULES / "policy"), "--require-coverage"])
     out = capsys.readouterr().out
     assert code == 0
-    assert out.splitlines()[-1] == "28 passed, 0 failed"
+    assert out.splitlines()[-1] == "38 passed, 0 failed"
 
 
 def test_the_shipped_cases_pass_end_to_end_through_an_app(capsys: Capture, newsapp_on_path: str) -> None:
     code = main(["test", str(RULES), str(RULES / "policy"), "--app", newsapp_on_path, "--require-coverage"])
-    assert (code, capsys.readouterr().out.splitlines()[-1]) == (0, "28 passed, 0 failed")
+    assert (code, capsys.readouterr().out.splitlines()[-1]) == (0, "38 passed, 0 failed")
 
 
 def test_the_shipped_cases_pass_end_to_end_through_the_demo_site(capsys: Capture) -> None:
@@ -43,7 +43,7 @@ def test_the_shipped_cases_pass_end_to_end_through_the_demo_site(capsys: Capture
         ["test", str(RULES), str(RULES / "policy"), "--app", "geonotice.demo.site:app", "--require-coverage"]
     )
     out = capsys.readouterr().out
-    assert (code, out.splitlines()[-1]) == (0, "28 passed, 0 failed"), out
+    assert (code, out.splitlines()[-1]) == (0, "38 passed, 0 failed"), out
 
 
 def test_a_failure_is_explained_and_exits_1(capsys: Capture, write_cases: Write) -> None:
@@ -53,10 +53,10 @@ def test_a_failure_is_explained_and_exits_1(capsys: Capture, write_cases: Write)
     assert code == 1
     assert lines[:5] == [
         f"FAILED {path}:2: a reader in Kyiv is warned",
-        "    reader: a reader in UA-30, placed in UA-30",
+        "    reader: a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv)",
         "    page: /a/x/1.html",
         "    expected exactly: ru-undesirable-organization; got: no notices",
-        "    why: ru-undesirable-organization does not apply: jurisdiction: UA-30 is in none of "
+        "    why: ru-undesirable-organization does not apply: jurisdiction: UA-30 (Kyiv) is in none of "
         "russia-and-occupied-ukraine",
     ]
     assert lines[-1] == "0 passed, 1 failed"
@@ -69,8 +69,8 @@ def test_a_yaml_error_in_a_case_file_is_reported_like_geonotice_check(
     assert main(["test", str(RULES), str(path)]) == 1
     out = capsys.readouterr().out
     assert (
-        f"    {path}:4:5: error: duplicate key 'reader' (first given on line 3); "
-        "only one can count  [duplicate-key]" in out.splitlines()
+        f"    {path}:4:5: error: duplicate key 'reader' (first given on line 3): YAML would keep only "
+        "one; delete one of the two, or merge them  [duplicate-key]" in out.splitlines()
     )
 
 
@@ -91,7 +91,11 @@ def test_junit_xml_is_written_for_ci(capsys: Capture, write_cases: Write, tmp_pa
     report = tmp_path / "out" / "policy.xml"
     report.parent.mkdir()
     assert main(["test", str(RULES), str(write_cases(FAILING)), "--junit", str(report)]) == 1
-    assert '<failure message="reader: a reader in UA-30, placed in UA-30">' in report.read_text()
+    # CI lists failures by this one line: what was expected, what came, for which reader and page.
+    assert (
+        '<failure message="expected exactly ru-undesirable-organization, got no notices: '
+        'a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv), on /a/x/1.html">'
+    ) in report.read_text()
 
 
 def test_json_output_for_tools(capsys: Capture, write_cases: Write) -> None:

@@ -36,13 +36,14 @@ def test_a_wrong_exact_list_fails_saying_what_was_expected_what_happened_and_why
     messages = run(cases_from, one_case("{notices: none}"))
     assert messages[:4] == [
         "failed",
-        "reader: a reader in UA-43, placed in UA-43",
+        "reader: a reader in UA-43 (Autonomous Republic of Crimea), placed in UA-43 (Autonomous "
+        "Republic of Crimea)",
         f"page: {ARTICLE}",
         "expected exactly: no notices; got: ru-undesirable-organization",
     ]
     assert messages[4].startswith(
-        "why: ru-undesirable-organization applies: jurisdiction: UA-43 is in russia-and-occupied-ukraine "
-        f"(through UA-43); path: {ARTICLE} matches /a/**; window: in force at "
+        "why: ru-undesirable-organization applies: jurisdiction: UA-43 (Autonomous Republic of Crimea) is "
+        f"in russia-and-occupied-ukraine (through UA-43); path: {ARTICLE} matches /a/**; window: in force at "
     )
 
 
@@ -52,10 +53,10 @@ def test_a_missing_notice_names_the_reason_it_did_not_apply(cases_from: Load) ->
     )
     assert messages == [
         "failed",
-        "reader: a reader in UA-30, placed in UA-30",
+        "reader: a reader in UA-30 (Kyiv), placed in UA-30 (Kyiv)",
         f"page: {ARTICLE}",
         "expected at least: ru-undesirable-organization; got: no notices",
-        "why: ru-undesirable-organization does not apply: jurisdiction: UA-30 is in none of "
+        "why: ru-undesirable-organization does not apply: jurisdiction: UA-30 (Kyiv) is in none of "
         "russia-and-occupied-ukraine",
     ]
 
@@ -139,7 +140,10 @@ def test_a_file_that_does_not_load_counts_as_one_failure_with_its_problems(cases
     report = run_policy(load_rules(RULES), [cases_from("cases:\n  - name: [oops\n")])
     (result,) = report.results
     assert result.outcome is Outcome.FAILED
-    assert result.messages[0].startswith("cases.policy.yaml:3:1: error: syntax error")
+    assert result.messages[0] == (
+        "cases.policy.yaml:2:11: error: the '[' here is never closed: end the list with ']' on this "
+        "line  [syntax]"
+    )
     assert report.summary() == "0 passed, 1 failed"
     assert report.failed
 

@@ -59,10 +59,12 @@ def checked(*texts: str) -> Problems:
     return check_sources([(f"{i}.yaml", text) for i, text in enumerate(texts)], now=NOW)[1]
 
 
-def checked_folder(folder: Path, files: dict[str, str]) -> Problems:
+def checked_folder(folder: Path, files: dict[str, str], *, links: dict[str, str] | None = None) -> Problems:
     folder.mkdir()
     for name, text in files.items():
         (folder / name).write_text(text)
+    for name, target in (links or {}).items():
+        (folder / name).symlink_to(target)
     return check_rules(folder, now=NOW)[1]
 
 
@@ -80,6 +82,12 @@ SET_UP: dict[ProblemCode, Callable[[Path], tuple[Problems, Problems]]] = {
     rules_codes.NO_RULES: lambda tmp: (
         checked_folder(tmp / "empty", {}),
         checked_folder(tmp / "rules", {"main.yaml": "version: 1\n"}),
+    ),
+    rules_codes.UNREADABLE: lambda tmp: (
+        checked_folder(
+            tmp / "linked", {"00-main.yaml": "version: 1\n"}, links={"10-russia.yaml": "gone.yaml"}
+        ),
+        checked_folder(tmp / "rules", {"00-main.yaml": "version: 1\n", "10-russia.yaml": "version: 1\n"}),
     ),
     rules_codes.IGNORED_FILE: lambda tmp: (
         checked_folder(tmp / "yml", {"main.yaml": "version: 1\n", "extra.yml": "version: 1\n"}),

@@ -39,7 +39,7 @@ def test_valid_file_has_no_problems(check: Check) -> None:
 
 CASES = [
     # (case, yaml, line, column, level, code, message part)
-    ("yaml syntax", variant("[RU]", "[RU"), 5, 8, "error", "syntax", "syntax error"),
+    ("yaml syntax", variant("[RU]", "[RU"), 4, 14, "error", "syntax", "the '[' here is never closed"),
     (
         "unknown key with did you mean",
         variant("default language", "default_language"),
@@ -65,7 +65,7 @@ CASES = [
         26,
         "error",
         "invalid-region",
-        "jurisdiction 'russia': regions[2]: unknown region 'UA-99' (did you mean 'UA-",
+        "jurisdiction 'russia': regions[2]: unknown region 'UA-99': Ukraine has no subdivision with that code",
     ),
     (
         "unknown country",
@@ -76,7 +76,15 @@ CASES = [
         "invalid-region",
         "unknown country code 'XX'",
     ),
-    ("lower-case region", variant("[RU]", "[ru]"), 4, 15, "error", "invalid-region", "capitals: 'RU'"),
+    (
+        "lower-case region",
+        variant("[RU]", "[ru]"),
+        4,
+        15,
+        "error",
+        "invalid-region",
+        "capitals: write 'RU' (Russia)",
+    ),
     (
         "Norway read as false",
         variant("[RU]", "[RU, NO]"),
@@ -521,7 +529,8 @@ def test_readers_may_be_set_in_one_file_only(check: Check) -> None:
 def test_duplicate_keys_are_errors_not_last_one_wins(check: Check) -> None:
     text = variant("en: <p>A</p>", "en: <p>A</p>\n      en: <p>B</p>")
     assert [str(p) for p in check(text)] == [
-        "a.yaml:10:7: error: duplicate key 'en' (first given on line 9); only one can count"
+        "a.yaml:10:7: error: duplicate key 'en' (first given on line 9): YAML would keep only one; "
+        "delete one of the two, or merge them"
     ]
 
 
@@ -536,8 +545,15 @@ def test_norwegian_language_key_is_not_a_boolean(load) -> None:  # type: ignore[
     assert set(ruleset.notices[0].texts) == {"en", "no"}
 
 
-def test_an_empty_file_is_a_warning(check: Check) -> None:
-    assert [str(p) for p in check(VALID, "")] == ["b.yaml:1:1: warning: the file is empty"]
+def test_an_emptied_file_is_an_error_as_a_failed_deploy_leaves_it(check: Check) -> None:
+    assert [str(p) for p in check(VALID, "")] == [
+        "b.yaml:1:1: error: the file is empty, as a deploy that failed half way leaves it: put its "
+        "rules back, or delete the file"
+    ]
+    assert [str(p) for p in check(VALID, "# to come\n")] == [
+        "b.yaml:1:1: error: the file has no rules in it, only comments: write at least 'version: 1', "
+        "or delete the file"
+    ]
 
 
 @pytest.mark.parametrize(

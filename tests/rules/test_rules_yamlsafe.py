@@ -60,7 +60,10 @@ def test_keys_stay_as_written() -> None:
     [
         (
             "a: 1\nb: 2\na: 3\n",
-            ["3:1: duplicate-key: duplicate key 'a' (first given on line 1); only one can count"],
+            [
+                "3:1: duplicate-key: duplicate key 'a' (first given on line 1): YAML would keep only one; "
+                "delete one of the two, or merge them"
+            ],
         ),
         ("a: &x 1\n", ["1:4: yaml-alias: anchors (&x) are not allowed: write each value out"]),
         (
@@ -78,19 +81,35 @@ def test_keys_stay_as_written() -> None:
             "a: !!str NO\n",
             ["1:4: yaml-tag: tags (!!str) are not allowed: quote the value instead"],
         ),
-        ("a: [1,\n", ["2:1: syntax: syntax error: expected the node content, but found '<stream end>'"]),
-        ("a: b: c\n", ["1:5: syntax: syntax error: mapping values are not allowed here"]),
+        ("a: [1,\n", ["1:4: syntax: the '[' here is never closed: end the list with ']' on this line"]),
+        (
+            "a: b: c\n",
+            [
+                "1:4: syntax: the text after 'a:' contains ': ', which YAML reads as the start of another "
+                'key: put the whole text in quotes: a: "b: c"'
+            ],
+        ),
         (
             "a: 1\n---\nb: 2\n",
             [
-                "2:1: syntax: syntax error: expected a single document in the stream, but found another document"
+                "2:1: syntax: '---' starts a second document, and a file holds one: delete this line "
+                "(or the lines after it)"
             ],
         ),
-        ("a:\n\tb: 1\n", ["2:1: syntax: syntax error: found character '\\t' that cannot start any token"]),
-        ("a: \x07\n", ["1:4: syntax: syntax error: special characters are not allowed"]),
+        (
+            "a:\n\tb: 1\n",
+            [
+                "2:1: syntax: this line is indented with a tab; YAML indents with spaces only: "
+                "replace the tab with spaces"
+            ],
+        ),
+        ("a: \x07\n", ["1:4: syntax: an invisible control character ('\\x07') is here: delete it"]),
         (
             "x: 2024-02-30\n",
-            ["1:4: invalid-value: invalid value '2024-02-30': day is out of range for month"],
+            [
+                "1:4: invalid-value: '2024-02-30' looks like a date but is not one (day is out of range "
+                'for month): write a real date, year-month-day, or put the text in quotes ("...")'
+            ],
         ),
     ],
 )
@@ -99,7 +118,10 @@ def test_refusals_and_syntax_errors_are_located_problems(text: str, expected: li
 
 
 def test_invalid_utf8_is_located() -> None:
-    assert problems_of(b"a: 1\nb: \xff\n") == ["2:4: syntax: file is not valid UTF-8 text"]
+    assert problems_of(b"a: 1\nb: \xff\n") == [
+        "2:4: syntax: the file is not UTF-8 text from here on (saved in another encoding, such as "
+        "Windows-1251?): save it as UTF-8"
+    ]
 
 
 def test_a_byte_order_mark_is_fine() -> None:
@@ -126,3 +148,47 @@ def test_timestamps_keep_their_zone() -> None:
     assert isinstance(root, MarkedMapping)
     value = root.get("t")
     assert isinstance(value, MarkedScalar) and value.value == dt.datetime(2025, 1, 1, 10, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a:\n  b [RU]\n  c: 1\n",
+            "2:3: 'b [RU]' has no colon after its key: write 'b: [RU]'",
+        ),
+        (
+            "a:\n  b: [x]\n   c: 2\n",
+            "3:4: this line is indented by 3 spaces, which matches no line above it: indent it by 2 "
+            "(like 'b:' on line 2) or 0 (like 'a:' on line 1)",
+        ),
+        (
+            "a:\n  b: 1\n   c: 2\n",
+            "3:4: this line is indented by 3 spaces, more than 'b:' on line 2, which already has its "
+            "value: indent it by 2, like 'b:'",
+        ),
+        (
+            "a: “Warning”: x\n",
+            "1:4: curly quotes (“) are not quotes to YAML (a word processor typed them): type straight "
+            'quotes (") instead',
+        ),
+        ('a: "open\nb: 1\n', '1:4: the quote (") that starts here is never closed: end the text with "'),
+        ("a:\n  -b\n  - c\n", "2:3: a list item needs a space after its dash: write '- b'"),
+        (
+            "a:\n\u00a0\u00a0b: 1\n",
+            "2:1: this line is indented with non-breaking spaces (pasted from a web page or a word "
+            "processor), which YAML does not read as indentation: retype them as ordinary spaces",
+        ),
+        ("a: @x\n", "1:4: a value cannot start with '@' in YAML: put it in quotes: a: \"@x\""),
+    ],
+)
+def test_syntax_errors_are_told_in_plain_words_with_what_to_type(text: str, expected: str) -> None:
+    (problem,) = load_marked(text, "f.yaml")[1]
+    assert f"{problem.line}:{problem.column}: {problem.message}" == expected
+
+
+def test_a_key_without_its_colon_is_written_out_whole_when_the_format_knows_it() -> None:
+    (problem,) = load_marked(
+        "notice:\n  default language en\n  id: a\n", "f.yaml", keys={"default language"}
+    )[1]
+    assert problem.message == "'default language en' has no colon after its key: write 'default language: en'"

@@ -31,6 +31,7 @@ _TYPES = {
     "string": str,
     "integer": int,
     "number": (int, float),
+    "boolean": bool,
 }
 
 
@@ -48,7 +49,7 @@ def errors(schema: dict[str, Any], value: Any, where: str = "$") -> list[str]:
     kinds = schema.get("type")
     if kinds is not None:
         allowed = tuple(_TYPES[kind] for kind in ([kinds] if isinstance(kinds, str) else kinds))
-        if not isinstance(value, allowed) or isinstance(value, bool):
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
             return [*found, f"{where}: is not {kinds}"]
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         found.append(f"{where}: {value!r} does not match {schema['pattern']}")

@@ -14,7 +14,18 @@ from collections.abc import Sequence
 
 import click
 
-from geonotice.cli import check, demo, diff, edgeconfig, evidence, explain, policytest, run, variants
+from geonotice.cli import (
+    check,
+    demo,
+    diff,
+    edgeconfig,
+    evidence,
+    explain,
+    policytest,
+    regions,
+    run,
+    variants,
+)
 from geonotice.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Findings
 from geonotice.errors import ConfigError, GeoNoticeError
 from geonotice.settings import option_of
@@ -39,6 +50,7 @@ COMMANDS: tuple[click.Command, ...] = (
     evidence.evidence,
     variants.variants_command,
     edgeconfig.edge_config_command,
+    regions.regions,
 )
 for _command in COMMANDS:
     cli.add_command(_command)

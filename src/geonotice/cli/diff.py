@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from geonotice.cli._common import BadArgument, Findings, format_option
-from geonotice.policy.impact import compare, format_json, format_markdown, format_text, load_version
+from geonotice.policy.impact import compare, load_version
+from geonotice.policy.impact_formats import format_json, format_markdown, format_text
 
 
 @click.command("diff")

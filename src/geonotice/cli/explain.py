@@ -9,6 +9,7 @@ import click
 
 from geonotice.cli._common import BadArgument, format_option
 from geonotice.errors import ConfigError
+from geonotice.inject.fragment import parse_accept_language
 from geonotice.locate import PRESETS, Location
 from geonotice.locate.cdn import geo_headers_from
 from geonotice.policy.cases import infer_cdn, moment_of, page_of
@@ -20,9 +21,8 @@ from geonotice.policy.explain import (
     locate_ip,
     locate_region,
 )
-from geonotice.region import region_from_code
+from geonotice.region import resolve_region
 from geonotice.rules import Engine, load_rules
-from geonotice.rules.shapes import READER_LANGUAGE
 
 
 @click.command("explain")
@@ -33,7 +33,12 @@ from geonotice.rules.shapes import READER_LANGUAGE
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A MaxMind-format City or Country database.",
 )
-@click.option("--region", "region_code", metavar="CODE", help="The reader's region: RU, UA-43...")
+@click.option(
+    "--region",
+    "region_code",
+    metavar="PLACE",
+    help="The reader's region: a code in any case (RU, ua-43) or a place name (Sevastopol).",
+)
 @click.option(
     "--header",
     "headers",
@@ -48,7 +53,12 @@ from geonotice.rules.shapes import READER_LANGUAGE
     help="Whose headers --header gives (default: told by the header names).",
 )
 @click.option("--url", required=True, help="The page: a path (/a/story) or a link.")
-@click.option("--lang", help="The reader's preferred language (as Accept-Language would give it).")
+@click.option(
+    "--lang",
+    metavar="LANGUAGES",
+    help="The reader's languages, as their browser's Accept-Language gives them: "
+    "uk, or uk-UA,uk;q=0.9,ru;q=0.8.",
+)
 @click.option(
     "--at", "at_text", metavar="DATE", help="The moment to decide for: 2025-01-31 or 2025-01-31T12:00:00Z."
 )
@@ -78,8 +88,10 @@ def explain(
     page = page_of(url)
     if page is None:
         raise BadArgument("--url", f"{url!r} is not a path starting with / or an http(s) link")
-    if lang is not None and not READER_LANGUAGE.fullmatch(lang):
-        raise BadArgument("--lang", f"{lang!r} is not a language tag like 'en' or 'pt-BR'")
+    if lang is not None and not parse_accept_language(lang):
+        raise BadArgument(
+            "--lang", f"{lang!r} is not a language tag like 'en' or 'pt-BR', nor an Accept-Language value"
+        )
     at = None
     if at_text is not None:
         try:
@@ -87,7 +99,8 @@ def explain(
         except ValueError as error:
             raise BadArgument("--at", f"{at_text!r}: {error}") from None
     location = _locate(ip, geoip_db, region_code, headers, preset)
-    engine = Engine(load_rules(rules))
+    # Drafts are explained too, each said to be one; only live notices count as shown.
+    engine = Engine(load_rules(rules), include_drafts=True)
     report = explain_reader(engine, location, url, page[0], page[1], language=lang, at=at)
     click.echo(format_json(report) if fmt == "json" else format_text(report), nl=fmt != "json")
 
@@ -109,9 +122,10 @@ def _locate(
         return locate_ip(address, geoip_db)
     if region_code is not None:
         try:
-            return locate_region(region_from_code(region_code), region_code.strip())
+            region, _ = resolve_region(region_code)
         except ValueError as error:
             raise BadArgument("--region", str(error)) from None
+        return locate_region(region, region_code.strip())
     pairs = []
     for header in headers:
         name, sep, value = header.partition(":")

@@ -45,6 +45,11 @@ from geonotice.yamlcheck.problems import format_problems
 @click.option(
     "--require-coverage", is_flag=True, help="Fail when a notice, jurisdiction or region is not exercised."
 )
+@click.option(
+    "--include-drafts",
+    is_flag=True,
+    help="Decide every case as if the draft notices (status: draft) were live.",
+)
 @format_option(["text", "json"], help="text for people, json for tools.")
 @click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
 def policy_test(
@@ -56,6 +61,7 @@ def policy_test(
     geoip_db: Path | None,
     junit: Path | None,
     require_coverage: bool,
+    include_drafts: bool,
     fmt: str,
     verbose: bool,
 ) -> None:
@@ -93,6 +99,7 @@ def policy_test(
         geoip_db=geoip_db,
         app=app,
         require_coverage=require_coverage,
+        include_drafts=include_drafts,
     )
     if junit is not None:
         try:

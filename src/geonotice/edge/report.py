@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
-import pycountry
-
+from geonotice.place_names import place_name
+from geonotice.region import named
 from geonotice.rules.moments import format_timestamp
 from geonotice.rules.variants import UNDECIDED, Variant, VariantTable
 
-__all__ = ["format_json", "format_text", "place_name"]
-
-
-def place_name(code: str) -> str:
-    """The English name of a country (``RU``) or subdivision (``UA-43``), or ``""``."""
-    return _place_names().get(code, "")
-
-
-@functools.cache
-def _place_names() -> dict[str, str]:
-    names = {str(s.code): str(s.name) for s in pycountry.subdivisions}
-    for country in pycountry.countries:
-        names[str(country.alpha_2)] = str(getattr(country, "common_name", None) or country.name)
-    return names
+__all__ = ["format_json", "format_text"]
 
 
 def _undecided(table: VariantTable) -> list[tuple[str, str]]:
@@ -39,7 +25,7 @@ def _undecided(table: VariantTable) -> list[tuple[str, str]]:
 
 
 def _who(variant: Variant) -> list[str]:
-    words = [f"{code} {place_name(code)}".rstrip() for code in (*variant.countries, *variant.subdivisions)]
+    words = [named(code) for code in (*variant.countries, *variant.subdivisions)]
     if variant.default:
         words.append("every other country and subdivision")
     if variant.unknown:
@@ -74,7 +60,7 @@ def format_text(table: VariantTable) -> str:
     undecided = _undecided(table)
     if undecided:
         out.append(f"{UNDECIDED}  (the origin decides from its own lookup; pages served private)")
-        out += [f"  {code} {place_name(code)}: {why}" for code, why in undecided]
+        out += [f"  {named(code)}: {why}" for code, why in undecided]
     out += ["", _valid(table)]
     return "\n".join(out)
 

@@ -35,6 +35,12 @@ class Decoder(Protocol):
 
     def flush(self) -> bytes: ...
 
+    @property
+    def complete(self) -> bool:
+        """Whether the stream has reached its end (after the last ``decode`` and ``flush``):
+        a gzip, deflate or brotli stream cut short decodes without an error, only shorter."""
+        ...
+
 
 class Encoder(Protocol):
     def encode(self, data: bytes) -> bytes:
@@ -57,6 +63,8 @@ def supported(content_encoding: str | None) -> bool:
 
 
 class _Identity:
+    complete = True
+
     def decode(self, data: bytes) -> bytes:
         return data
 
@@ -109,6 +117,10 @@ class _ZlibDecoder:
         except zlib.error as exc:
             raise ValueError(f"corrupt compressed data: {exc}") from exc
 
+    @property
+    def complete(self) -> bool:
+        return self._inflate is not None and bool(self._inflate.eof)
+
 
 class _ZlibEncoder:
     def __init__(self, wbits: int) -> None:
@@ -136,6 +148,10 @@ class _BrotliDecoder:
 
     def flush(self) -> bytes:
         return b""
+
+    @property
+    def complete(self) -> bool:
+        return bool(self._inflate.is_finished())
 
 
 class _BrotliEncoder:

@@ -3,7 +3,8 @@
 Each notice becomes one ``<aside class="geonotice-notice" data-notice-id="ID" lang="LL" role="note">``
 (plus ``dir="rtl"`` for right-to-left languages) around its text. There is no inline script or
 style, so a strict Content-Security-Policy never blocks it; sites style it through the classes
-``geonotice-notice`` and ``geonotice-notice--ID``.
+``geonotice-notice`` and ``geonotice-notice--ID``, and ``geonotice-style-NAME`` for a notice whose
+rules give it ``style: NAME`` (a label that must be twice the size of the text, say).
 
 Notice texts were validated against the allowed HTML subset when the rules loaded. They are
 sanitized again here with the same allow-list, as defence in depth: a text that reaches readers
@@ -17,14 +18,14 @@ import functools
 import html
 import re
 from collections.abc import Sequence
+from html.parser import HTMLParser
 
-import nh3
-
+from geonotice.rules.html import served_html
 from geonotice.rules.languages import notice_language
 from geonotice.rules.model import Notice
-from geonotice.rules.vocabulary import ALLOWED_TAGS, LINK_SCHEMES
+from geonotice.rules.vocabulary import STYLE_CLASS_PREFIX
 
-__all__ = ["RTL_LANGUAGES", "notice_text", "parse_accept_language", "render_notices"]
+__all__ = ["RTL_LANGUAGES", "as_xhtml", "notice_text", "parse_accept_language", "render_notices"]
 
 # Primary language subtags written right to left (CLDR character order "right-to-left").
 RTL_LANGUAGES = frozenset(
@@ -65,24 +66,18 @@ def is_rtl(language: str) -> bool:
     return parts[0] in RTL_LANGUAGES
 
 
-@functools.lru_cache(maxsize=4096)
 def _clean(text: str) -> str:
-    return nh3.clean(
-        text,
-        tags=set(ALLOWED_TAGS),
-        attributes={"a": {"href"}},
-        url_schemes=set(LINK_SCHEMES),
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return served_html(text)  # the cleaning ``geonotice check`` compares each text with
 
 
 @functools.lru_cache(maxsize=4096)
-def _aside(notice_id: str, language: str, text: str) -> bytes:
+def _aside(notice_id: str, language: str, text: str, style: str = "") -> bytes:
     escaped_id = html.escape(notice_id, quote=True)
     direction = ' dir="rtl"' if is_rtl(language) else ""
+    styled = f" {STYLE_CLASS_PREFIX}{html.escape(style, quote=True)}" if style else ""
+    classes = f"geonotice-notice geonotice-notice--{escaped_id}{styled}"
     return (
-        f'<aside class="geonotice-notice geonotice-notice--{escaped_id}" data-notice-id="{escaped_id}"'
+        f'<aside class="{classes}" data-notice-id="{escaped_id}"'
         f' lang="{html.escape(language, quote=True)}"{direction} role="note">{_clean(text)}</aside>'
     ).encode()
 
@@ -98,8 +93,48 @@ def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes
     parts = []
     for notice in notices:
         language = notice_language(notice, languages)
-        parts.append(_aside(notice.id, language, notice.texts.get(language, "")))
+        parts.append(_aside(notice.id, language, notice.texts.get(language, ""), notice.style))
     return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def as_xhtml(markup: bytes) -> bytes:
+    """Notice markup (UTF-8, as ``render_notices`` makes it) re-written as well-formed XML, for
+    XHTML pages, where one error in the markup stops the whole page from showing: ``<br>``
+    becomes ``<br/>``, and HTML's named references (``&nbsp;``, which XML does not know) become
+    the characters they stand for."""
+    writer = _XmlWriter()
+    writer.feed(markup.decode("utf-8"))
+    writer.close()
+    return "".join(writer.out).encode("utf-8")
+
+
+class _XmlWriter(HTMLParser):
+    """Re-writes sanitized HTML as XML. Comments, doctypes and processing instructions are
+    dropped (the sanitizer leaves none); references are resolved, then ``&``, ``<`` and ``>``
+    (and ``"`` in attribute values) escaped again."""
+
+    _VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = "".join(f' {name}="{html.escape(value or name, quote=True)}"' for name, value in attrs)
+        self.out.append(f"<{tag}{written}{'/' if tag in self._VOID else ''}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in self._VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
 
 
 def parse_accept_language(header: str | None) -> tuple[str, ...]:

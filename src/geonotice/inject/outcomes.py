@@ -50,6 +50,14 @@ class MissReason(Enum):
     """The app sent a file by path (``http.response.pathsend``), which is not rewritten."""
     JSON_TOO_LARGE = "json-too-large"
     """A JSON body above the size buffered for parsing."""
+    UNKNOWN_CHARSET = "unknown-charset"
+    """The page declares no charset and is not UTF-8: the browser guesses, and a notice could come
+    out unreadable."""
+    UNSUPPORTED_CHARSET = "unsupported-charset"
+    """The page's charset is one notices cannot be written in (ISO-2022-JP, or an encoding
+    browsers refuse to show)."""
+    UNREADABLE_JSON = "unreadable-json"
+    """A covered JSON body that does not parse (or nests too deep to), or is not an object."""
 
 
 @dataclass(frozen=True, slots=True)

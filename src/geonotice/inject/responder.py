@@ -18,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geonotice.inject.bodies import HtmlBody, JsonBody
+from geonotice.inject.charset import content_type_charset
 from geonotice.inject.encoding import supported
 from geonotice.inject.headers import (
     CachePolicy,
@@ -74,6 +75,18 @@ def _first(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def _joined(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """Every line of a lowercase header name, joined as one value, as HTTP reads a list header:
+    ``Content-Encoding: gzip`` plus ``Content-Encoding: br`` is ``gzip, br``, not ``gzip``."""
+    values = [value.decode("latin-1") for key, value in headers if key == name]
+    return ", ".join(values) if len(values) > 1 else values[0] if values else None
+
+
+def _covered_as(media_type: str | None) -> str | None:
+    """The media type the rules cover a response as: an XHTML page is a page (``text/html``)."""
+    return "text/html" if media_type == "application/xhtml+xml" else media_type
 
 
 def _is_json(media_type: str) -> bool:
@@ -190,7 +203,7 @@ class CacheHeadersResponder:
         async def send_with_cache_headers(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] in _VARIANT_STATUS:
                 lowercase_names(message)
-                media_type = _media_type(message.get("headers", ()))
+                media_type = _covered_as(_media_type(message.get("headers", ())))
                 if media_type is None or media_type in media_types:
                     apply_cache_policy(MutableHeaders(scope=message), cache)
             await send(message)
@@ -258,7 +271,8 @@ class NoticeResponder(_HeldStartResponder):
         status = message["status"]
         raw = message.get("headers", ())
         media_type = _media_type(raw)
-        notices = self.decision.for_media_type(media_type) if media_type else ()
+        covered_as = _covered_as(media_type)
+        notices = self.decision.for_media_type(covered_as) if covered_as else ()
         headers = MutableHeaders(scope=message)
         self.mode = Mode.PASS
         if status == 304 and (media_type is None or notices):
@@ -270,13 +284,13 @@ class NoticeResponder(_HeldStartResponder):
         if not notices or status not in _CHANGEABLE_STATUS:
             # Other readers may get notices in responses of this type: keep shared caches from
             # handing them this reader's copy.
-            if status in _VARIANT_STATUS and (notices or media_type in self.covered_media_types):
+            if status in _VARIANT_STATUS and (notices or covered_as in self.covered_media_types):
                 apply_cache_policy(headers, self.cache)
             await self.send(message)
             return
         assert media_type is not None
         self.notices = notices
-        encoding = _first(raw, b"content-encoding")
+        encoding = _joined(raw, b"content-encoding")
         if not supported(encoding):
             apply_cache_policy(headers, self.cache)
             self.report(
@@ -294,7 +308,10 @@ class NoticeResponder(_HeldStartResponder):
             return
         if media_type in _HTML_TYPES:
             self.held = message
-            self.mode, self.body = Mode.HTML, HtmlBody(notices, self.preferences, encoding)
+            charset = content_type_charset(_first(raw, b"content-type"))
+            xml = media_type == "application/xhtml+xml"
+            body = HtmlBody(notices, self.preferences, encoding, charset=charset, xml=xml)
+            self.mode, self.body = Mode.HTML, body
         elif _is_json(media_type):
             self.held = message
             self.mode, self.body = Mode.JSON, JsonBody(encoding)

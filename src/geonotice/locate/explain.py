@@ -89,9 +89,6 @@ def _reader_address(locator: Locator, peer: str, values: HeaderLines, notes: lis
         notes.append(f"peer {peer} is a trusted proxy and sent no {name}: using its address")
         return peer
     found = hops(key, lines)
-    if found is None:
-        notes.append(f"{name} ignored: too long or too many hops; the reader's address is unknown")
-        return None
     hop = walk_hops(found, locator.trusted_proxies)
     notes.append(f"{name} from trusted proxy {peer}: {why_this_hop(found, hop, locator.trusted_proxies)}")
     return peer if hop is None else hop.host

@@ -21,11 +21,15 @@ logger = logging.getLogger("geonotice.locate")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-#: Longest joined forwarding header read, and most hops: beyond them the header is ignored.
-#: No honest chain of proxies comes near either; an attacker can make headers as long as the
-#: server allows, and the walk must stay cheap.
+#: How much of a joined forwarding header is read, from the right: its last 8192 characters and
+#: its last 64 hops. No honest chain of proxies comes near either. The limits bound the work a
+#: request can cause, and they cut on the left, the reader's side: every proxy appends its hop on
+#: the right, so the hops our trusted proxies wrote are always kept, whatever a reader sent ahead
+#: of them (issue: a padded header used to be ignored whole, and its reader became "unknown").
 MAX_HEADER_LENGTH = 8192
 MAX_HOPS = 64
+#: The text of the hop that stands for the dropped left part of a cut header.
+DROPPED = "(the left part of the header, cut)"
 
 
 class Hop(NamedTuple):
@@ -89,89 +93,85 @@ def parse_node(text: str) -> Hop:
     return Hop(text, address, str(address))
 
 
-def _too_long(name: str, value: str) -> list[Hop] | None:
-    logger.debug("%s ignored: %d characters, more than %d", name, len(value), MAX_HEADER_LENGTH)
-    return None
+def _rightmost(name: str, value: str) -> tuple[list[str], bool]:
+    """The comma-separated items of ``value`` within the limits, from the right, and whether any
+    were dropped. The window's first item, cut in the middle, is dropped too."""
+    cut = False
+    if len(value) > MAX_HEADER_LENGTH:
+        logger.debug("%s: %d characters, only the last %d read", name, len(value), MAX_HEADER_LENGTH)
+        value = value[-MAX_HEADER_LENGTH:]
+        comma = value.find(",")
+        value = "" if comma < 0 else value[comma + 1 :]
+        cut = True
+    items = [item for item in value.split(",") if item and not item.isspace()]
+    if len(items) > MAX_HOPS:
+        logger.debug("%s: %d hops, only the last %d read", name, len(items), MAX_HOPS)
+        items = items[-MAX_HOPS:]
+        cut = True
+    return items, cut
 
 
-def _too_many(name: str, hops: list[Hop]) -> list[Hop] | None:
-    logger.debug("%s ignored: %d hops, more than %d", name, len(hops), MAX_HOPS)
-    return None
+def _with_cut(hops: list[Hop], cut: bool) -> list[Hop]:
+    # The dropped part becomes one hop without an address: a walk that gets that far (every hop
+    # kept is a trusted proxy) stops there, with the reader's address unknown.
+    return [Hop(DROPPED, None), *hops] if cut else hops
 
 
-def parse_x_forwarded_for(value: str) -> list[Hop] | None:
+def parse_x_forwarded_for(value: str) -> list[Hop]:
     """The hops of an ``X-Forwarded-For`` value (repeated header lines already joined with ``,``).
 
     Empty items (``", , 192.0.2.1"``) are skipped: they come from sloppy joins, not from proxies.
-    Returns ``None`` when the header is over ``MAX_HEADER_LENGTH`` or ``MAX_HOPS``, so it is
-    ignored as a whole.
+    Beyond ``MAX_HEADER_LENGTH`` or ``MAX_HOPS`` only the rightmost part is read, and a ``DROPPED``
+    hop stands first for the rest.
     """
-    if len(value) > MAX_HEADER_LENGTH:
-        return _too_long("X-Forwarded-For", value)
-    hops = [parse_node(item) for item in value.split(",") if item and not item.isspace()]
-    return hops if len(hops) <= MAX_HOPS else _too_many("X-Forwarded-For", hops)
+    items, cut = _rightmost("X-Forwarded-For", value)
+    return _with_cut([parse_node(item) for item in items], cut)
 
 
-def parse_forwarded(value: str) -> list[Hop] | None:
+def parse_forwarded(value: str) -> list[Hop]:
     """The ``for=`` hops of a ``Forwarded`` value (repeated lines joined with ``,``), in order.
 
     An element with bad syntax, no ``for=``, or ``for=`` twice still counts as a hop, without an
-    address, so that a walk from the right stops there. Returns ``None`` when the header is over
-    ``MAX_HEADER_LENGTH`` or ``MAX_HOPS``, so it is ignored as a whole.
+    address, so that a walk from the right stops there. Limits as for ``parse_x_forwarded_for``.
+
+    NOTE: elements are split at every comma, even one inside a quoted string. RFC 7239 allows
+    commas there, but no node, host, protocol or ``by`` value a proxy writes has one, while a
+    reader who opens a quote on the left could otherwise make it swallow the elements our
+    proxies appended. A quoted comma thus gives address-less hops, never an address.
     """
-    if len(value) > MAX_HEADER_LENGTH:
-        return _too_long("Forwarded", value)
-    hops: list[Hop] = []
-    pos, end = 0, len(value)
-    while pos < end:
-        element, pos = _parse_element(value, pos)
-        if element is not None:
-            hops.append(element)
-    return hops if len(hops) <= MAX_HOPS else _too_many("Forwarded", hops)
+    items, cut = _rightmost("Forwarded", value)
+    hops = [hop for hop in map(_parse_element, items) if hop is not None]
+    return _with_cut(hops, cut)
 
 
-def _parse_element(value: str, pos: int) -> tuple[Hop | None, int]:
-    """Parse one element from ``pos``; returns its hop and the position after its comma.
-    Empty elements (``a, , b``) give no hop."""
-    start = pos
+def _parse_element(element: str) -> Hop | None:
+    """The hop of one element (no commas in it); ``None`` for an empty one."""
+    text = element.strip()
     node: str | None = None
-    seen_for = 0
-    broken = False
-    pairs = 0
-    end = len(value)
-    while True:
-        pos = _OWS.match(value, pos).end()  # type: ignore[union-attr]  # [ \t]* always matches
-        if pos >= end or value[pos] == ",":
-            break
-        if value[pos] == ";":
-            pos += 1
+    seen_for = pairs = 0
+    pos, end = 0, len(text)
+    while pos < end:
+        if text[pos] == ";":
+            pos = _OWS.match(text, pos + 1).end()  # type: ignore[union-attr]  # [ \t]* always matches
             continue
-        match = _FORWARDED_PAIR.match(value, pos)
+        match = _FORWARDED_PAIR.match(text, pos)
         if match is None:
-            # NOTE: as falcon does, bad syntax skips to the next comma. The element is kept as
-            # an address-less hop: dropping it would let the walk step over a proxy we can't read.
-            broken = True
-            comma = value.find(",", pos)
-            pos = end if comma < 0 else comma
+            # NOTE: as falcon does, bad syntax ends the element. It is kept as an address-less
+            # hop: dropping it would let the walk step over a proxy we cannot read.
             break
         pairs += 1
         name, raw = match.group(1), match.group(2)
-        pos = match.end()
         if name.lower() == "for":
             seen_for += 1
             node = _QUOTED_PAIR_RE.sub(r"\1", raw[1:-1]) if raw.startswith('"') else raw
-        pos = _OWS.match(value, pos).end()  # type: ignore[union-attr]
-        if pos < end and value[pos] not in ",;":
-            broken = True
-            comma = value.find(",", pos)
-            pos = end if comma < 0 else comma
+        pos = _OWS.match(text, match.end()).end()  # type: ignore[union-attr]
+        if pos < end and text[pos] != ";":
             break
-    text = value[start:pos].strip()
-    pos += 1  # past the comma (or the end)
-    if not broken and pairs == 0:
-        return None, pos
-    if broken or seen_for != 1 or node is None:
-        # NOTE: RFC 7239 section 4 forbids a parameter twice in one element; we refuse to guess.
-        logger.debug("Forwarded element without a usable for= node: %r", text)
-        return Hop(text, None), pos
-    return parse_node(node), pos
+    else:
+        if pairs == 0:
+            return None
+        if seen_for == 1 and node is not None:
+            return parse_node(node)
+    # NOTE: RFC 7239 section 4 forbids a parameter twice in one element; we refuse to guess.
+    logger.debug("Forwarded element without a usable for= node: %r", text)
+    return Hop(text, None)

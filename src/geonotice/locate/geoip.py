@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import mmap
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,8 @@ import geoip2.models
 import maxminddb
 
 from geonotice.errors import GeoIPDatabaseError
+from geonotice.locate.probe import sample_addresses
+from geonotice.locate.snapshot import FileIdentity, Snapshot, SourceChanged, private_copy
 from geonotice.region import UNKNOWN, Region, subdivision_code
 
 logger = logging.getLogger("geonotice.locate")
@@ -92,7 +95,7 @@ def _reading_for(database_type: str) -> str | None:
 class GeoIPDatabase:
     """An open, checked MaxMind-format database. Build with ``GeoIPDatabase.open``."""
 
-    def __init__(self, path: Path, reader: maxminddb.Reader, reading: str) -> None:
+    def __init__(self, path: Path, reader: maxminddb.Reader, reading: str, source: FileIdentity) -> None:
         metadata = reader.metadata()
         self.path = path
         self.database_type: str = metadata.database_type
@@ -100,10 +103,7 @@ class GeoIPDatabase:
         self.ip_version: int = metadata.ip_version
         descriptions: dict[str, str] = metadata.description or {}
         self.description = descriptions.get("en") or next(iter(descriptions.values()), "")
-        try:
-            self.inode: int | None = path.stat().st_ino
-        except OSError:
-            self.inode = None
+        self.source = source
         self._reader = reader
         # Records are untyped dicts by nature. get_with_prefix_len costs the same as get.
         self._get: Callable[[str], tuple[Any, int]] = reader.get_with_prefix_len
@@ -112,31 +112,51 @@ class GeoIPDatabase:
         self._flat = reading == "ipinfo"
         self._guard_local = False
         self._unusual = self._flat  # either of the two flags above: one test on the hot path
+        self._failures = 0
 
     @classmethod
     def open(cls, path: str | Path) -> GeoIPDatabase:
-        """Open a database, memory-mapped, and check that it can tell readers' countries.
+        """Open a private copy of the database (``snapshot.py`` says why), and check that it
+        can tell readers' countries: its kind, its search tree and records sampled across it.
 
         Raises:
-            GeoIPDatabaseError: the file is missing, unreadable, not a MaxMind DB, corrupt, or a
-                kind that gives no country (ASN, ISP, anonymous IP...); the error names the path
-                and says how to get a suitable database.
+            GeoIPDatabaseError: the file is missing, unreadable, not a MaxMind DB, corrupt (a
+                damaged tree, records that do not decode, a data section cut off), changed
+                while it was read, or a kind that gives no country (ASN, ISP, anonymous IP...);
+                the error names the path and says how to get a suitable database.
         """
         path = Path(path)
         try:
-            reader = maxminddb.open_database(str(path), maxminddb.MODE_AUTO)
+            with private_copy(path) as snapshot:
+                try:
+                    reader = maxminddb.open_database(str(snapshot.path), maxminddb.MODE_AUTO)
+                except (maxminddb.InvalidDatabaseError, ValueError):
+                    raise GeoIPDatabaseError(
+                        path, "not a MaxMind DB file (empty, truncated or corrupt)", GET_DATABASE_HINT
+                    ) from None
+                try:
+                    database = cls._checked(path, reader, snapshot)
+                except BaseException:
+                    reader.close()
+                    raise
         except FileNotFoundError:
             raise GeoIPDatabaseError(path, "no such file", GET_DATABASE_HINT) from None
         except IsADirectoryError:
             raise GeoIPDatabaseError(path, "is a directory, not a database file", GET_DATABASE_HINT) from None
+        except SourceChanged:
+            raise GeoIPDatabaseError(
+                path, "changed while it was being read; read again once settled"
+            ) from None
         except OSError as error:
             raise GeoIPDatabaseError(path, f"cannot be read: {error.strerror or error}") from None
-        except (maxminddb.InvalidDatabaseError, ValueError):
-            raise GeoIPDatabaseError(
-                path, "not a MaxMind DB file (empty, truncated or corrupt)", GET_DATABASE_HINT
-            ) from None
+        return database
+
+    @classmethod
+    def _checked(cls, path: Path, reader: maxminddb.Reader, snapshot: Snapshot) -> GeoIPDatabase:
+        """The database over ``reader`` once its kind and contents pass; raises ``GeoIPDatabaseError``."""
         try:
-            database_type = str(reader.metadata().database_type)
+            metadata = reader.metadata()
+            database_type = str(metadata.database_type)
             reading = _reading_for(database_type)
             if reading is None:
                 raise GeoIPDatabaseError(
@@ -145,29 +165,51 @@ class GeoIPDatabase:
                     f"use a {ACCEPTED_KINDS} database",
                     GET_DATABASE_HINT,
                 )
-            database = cls(path, reader, reading)
-            database._probe()
+            database = cls(path, reader, reading, snapshot.source)
+            database._probe_local_ranges()
+            with (
+                open(snapshot.path, "rb") as file,
+                mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as contents,
+            ):
+                samples = sample_addresses(
+                    contents,
+                    node_count=metadata.node_count,
+                    record_size=metadata.record_size,
+                    ip_version=metadata.ip_version,
+                )
+            database._probe_records(samples)
         except GeoIPDatabaseError:
-            reader.close()
             raise
-        except Exception as error:  # metadata or tree damage shows up as many error types
-            reader.close()
+        except Exception as error:  # metadata, tree or data damage shows up as many error types
             raise GeoIPDatabaseError(path, f"corrupt database ({error})", GET_DATABASE_HINT) from None
         return database
 
-    def _probe(self) -> None:
-        """Walk the tree once for each local range at open time: a corrupt tree fails here
-        rather than on a request, and when the database holds nothing in those ranges (every
-        real one), lookups can skip the local-range check (2 µs per address)."""
+    def _probe_local_ranges(self) -> None:
+        """Walk the tree once for each local range: when the database holds nothing in those
+        ranges (every real one), lookups can skip the local-range check (2 µs per address)."""
         for network in _LOCAL_NETWORKS:
             if network.version > self.ip_version:
                 continue
             record, prefix_len = self._reader.get_with_prefix_len(str(network.network_address + 1))
             if record is not None or prefix_len > network.prefixlen:
                 self._guard_local = self._unusual = True
-        for public in ("1.1.1.1", "8.8.8.8", "2001:4860:4860::8888"):
-            if ":" not in public or self.ip_version == 6:
-                self._reader.get(public)  # raises on a damaged tree or data section
+
+    def _probe_records(self, samples: Sequence[str]) -> None:
+        """Decode the record of every sampled network, as a lookup would; raises on the first
+        that fails, and when none of them gives a country (the database could place nobody)."""
+        placed = 0
+        read = self._ipinfo_region if self._flat else self._odd_record
+        for address in samples:
+            record = self._reader.get(address)  # raises on a record that does not decode
+            if record is not None and read(record) is not UNKNOWN:
+                placed += 1
+        if samples and not placed:
+            raise GeoIPDatabaseError(
+                self.path,
+                f"none of the {len(samples)} networks sampled across the database gives a country: "
+                "it is damaged or not a City/Country database",
+                GET_DATABASE_HINT,
+            )
 
     def __repr__(self) -> str:
         return f"GeoIPDatabase({str(self.path)!r}, {self.database_type!r}, built {self.build_date:%Y-%m-%d})"
@@ -202,7 +244,7 @@ class GeoIPDatabase:
             # Not an address, or IPv6 in an IPv4-only database.
             return UNKNOWN, 0
         except Exception:  # a damaged tree must cost one reader's notice, never the request
-            logger.exception("GeoIP lookup of %s in %s failed", ip, self.path)
+            self._failed_lookup()
             return UNKNOWN, 0
         if record is None:
             if ip[:7].lower() == "::ffff:" and "." in ip:
@@ -214,7 +256,7 @@ class GeoIPDatabase:
             if self._guard_local and is_local_address(ip):
                 return UNKNOWN, 0
             if self._flat:
-                return self._ipinfo_region(record, ip), prefix_len
+                return self._ipinfo_region(record), prefix_len
         try:
             # GeoIP2 City/Country shape: {"country": {"iso_code": "UA"}, "subdivisions":
             # [{"iso_code": "43"}]}. NOTE: only ``country`` counts; ``registered_country`` is
@@ -228,20 +270,30 @@ class GeoIPDatabase:
             else:
                 key = (iso, *[s["iso_code"] for s in subdivisions])
         except (KeyError, TypeError, AttributeError, IndexError):
-            return self._odd_record(record, ip), prefix_len
+            return self._odd_record(record), prefix_len
         region = self._regions.get(key)
         if region is None:
             codes = [s["iso_code"] for s in subdivisions or ()]
             region = self._intern(key, lambda: _region(iso, codes))
         return region, prefix_len
 
-    def _odd_record(self, record: Any, ip: str) -> Region:
+    def _failed_lookup(self) -> None:
+        """Log a lookup that raised: the first with its traceback, the others at debug level (the
+        probe at open makes this rare; a flood of identical errors would help nobody). Never the
+        address: logs must not identify readers."""
+        if self._failures == 0:
+            logger.exception("a lookup in GeoIP database %s failed; such readers get no region", self.path)
+        else:
+            logger.debug("a lookup in GeoIP database %s failed (%d so far)", self.path, self._failures + 1)
+        self._failures += 1
+
+    def _odd_record(self, record: Any) -> Region:
         """A record missing a key the fast path expects: read it carefully instead."""
         try:
             iso = record.get("country", {}).get("iso_code")
             codes = [s.get("iso_code") for s in record.get("subdivisions") or ()]
         except (AttributeError, TypeError):
-            logger.debug("GeoIP record for %s in %s has an unexpected shape: %r", ip, self.path, record)
+            logger.debug("a GeoIP record in %s has an unexpected shape: %r", self.path, record)
             return UNKNOWN
         return _region(iso, codes)
 
@@ -291,10 +343,10 @@ class GeoIPDatabase:
                 self._regions[key] = region
         return region
 
-    def _ipinfo_region(self, record: Any, ip: str) -> Region:
+    def _ipinfo_region(self, record: Any) -> Region:
         # IPinfo: flat records; "country_code" in IPinfo Lite, "country" in the older Country db.
         if not isinstance(record, dict):
-            logger.debug("GeoIP record for %s in %s has an unexpected shape: %r", ip, self.path, record)
+            logger.debug("a GeoIP record in %s has an unexpected shape: %r", self.path, record)
             return UNKNOWN
         iso = record.get("country_code") or record.get("country")
         region = self._regions.get(iso)

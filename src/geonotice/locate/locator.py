@@ -24,6 +24,7 @@ test proves the two agree.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,12 +47,15 @@ from geonotice.locate.request import (
     hops,
     peer_of,
 )
+from geonotice.locate.staleness import StalenessReminder
 from geonotice.region import ANONYMOUS, UNKNOWN, Region
 
 logger = logging.getLogger("geonotice.locate")
-# The stale-database warning has a logger of its own, so that whoever runs a database that is
-# old on purpose (a pinned test fixture, the demo's) can lower this one warning and keep the rest.
-staleness_logger = logging.getLogger("geonotice.locate.staleness")
+
+# After a refused database, how long until the unchanged file is tried again, at most: a file
+# caught mid-write can look unchanged once written (timestamps are coarse), so it is retried,
+# less and less often, rather than refused for good.
+_RETRY_AT_MOST = 60.0
 
 
 class Locator(Watched):
@@ -121,13 +125,21 @@ class Locator(Watched):
         self._path: Path | None = None
         self._state: CachedDatabase | None = None
         self._watcher: FileWatcher | None = None
+        self._staleness = StalenessReminder(STALE_AFTER)
+        self._refused: tuple[object, str] | None = None  # the signature and reason of the last refusal
+        self._retry_wait = self._retry_at = 0.0
         if geoip_db is not None:
             path = self._path = Path(geoip_db).expanduser()
             self._state = CachedDatabase(GeoIPDatabase.open(path), self._half_cache)
-            _log_loaded(self._state.database, "loaded")
+            self._loaded(self._state.database, "loaded")
             self._watcher = FileWatcher(
-                lambda: file_signature([path]), self._reload, interval=reload_interval, name="geonotice-geoip"
+                lambda: file_signature([path]),
+                self._reload,
+                interval=reload_interval,
+                name="geonotice-geoip",
+                on_tick=self._remind,
             )
+            self._retry_base = reload_interval
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -141,30 +153,45 @@ class Locator(Watched):
     def trusted_proxies(self) -> TrustedProxies:
         return self._trusted
 
-    def _reload(self) -> None:
+    def _reload(self) -> bool:
+        """Open the replaced file and swap it in; ``False`` when it was refused (the watcher then
+        keeps calling, and the unchanged file is tried again after a growing wait)."""
         assert self._path is not None  # only the database watcher calls this
-        current = self._state
-        if current is not None and current.database.inode is not None:
-            try:
-                same_file = self._path.stat().st_ino == current.database.inode
-            except OSError:
-                same_file = False
-            if same_file:
-                logger.warning(
-                    "GeoIP database %s was rewritten in place; the running server maps that file, so "
-                    "replace it by renaming a complete new file over it (as geoipupdate does)",
-                    self._path,
-                )
+        signature = file_signature([self._path])
+        refused = self._refused
+        if refused is not None and refused[0] == signature and time.monotonic() < self._retry_at:
+            return False
         try:
             database = GeoIPDatabase.open(self._path)
         except GeoIPDatabaseError as error:
-            logger.error("GeoIP database not replaced, the previous one keeps serving: %s", error)
-            return
+            reason = str(error)
+            if self._refused is None or self._refused[1] != reason:
+                logger.error("GeoIP database not replaced, the previous one keeps serving: %s", reason)
+                self._retry_wait = self._retry_base
+            else:  # the same refusal again: said once is enough
+                logger.debug("GeoIP database still refused: %s", reason)
+                self._retry_wait = min(self._retry_wait * 2, _RETRY_AT_MOST)
+            self._refused = (signature, reason)
+            self._retry_at = time.monotonic() + self._retry_wait
+            return False
         # NOTE: the old reader is left to the garbage collector instead of being closed: a
-        # lookup on another thread may still be using it, and geoipupdate replaces the file by
-        # renaming, so the old mapping stays valid until its last reference goes.
+        # lookup on another thread may still be using it. It maps a private copy (snapshot.py),
+        # which nobody can shrink, so that is safe however the file was replaced.
+        self._refused = None
         self._state = CachedDatabase(database, self._half_cache)
-        _log_loaded(database, "replaced")
+        self._loaded(database, "replaced")
+        return True
+
+    def _loaded(self, database: GeoIPDatabase, what: str) -> None:
+        logger.info("GeoIP database %s: %s", what, database.summary)
+        self._staleness.reset()
+        self._staleness.check(database)
+
+    def _remind(self) -> None:
+        """On each watcher tick: the once-a-day reminder of a stale database (``staleness.py``)."""
+        state = self._state
+        if state is not None:
+            self._staleness.check(state.database)
 
     # -- the hot path -------------------------------------------------------------------------
 
@@ -230,8 +257,6 @@ class Locator(Watched):
         if not lines:
             return peer
         found = hops(self._forwarding_key, lines)
-        if found is None:
-            return None
         hop = walk_hops(found, self._trusted)
         if hop is None:
             return peer
@@ -261,14 +286,3 @@ class Locator(Watched):
     def explain_address(self, ip: str) -> Location:
         """What ``locate_address`` finds, with the reasons in words. Raises nothing."""
         return explain_address(self, ip)
-
-
-def _log_loaded(database: GeoIPDatabase, what: str) -> None:
-    logger.info("GeoIP database %s: %s", what, database.summary)
-    if database.age > STALE_AFTER:
-        staleness_logger.warning(
-            "GeoIP database %s is %d days old: readers' locations drift as networks are reassigned; "
-            "update it (geoipupdate, or a fresh DB-IP Lite download)",
-            database.path,
-            database.age.days,
-        )

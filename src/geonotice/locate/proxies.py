@@ -13,9 +13,10 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 
 from geonotice.errors import ConfigError
-from geonotice.locate.forwarded import Address, Hop
+from geonotice.locate.forwarded import DROPPED, MAX_HEADER_LENGTH, MAX_HOPS, Address, Hop
 
 _PEER_CACHE_SIZE = 1024
+_V4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 
 
 class TrustedProxies:
@@ -114,17 +115,23 @@ def _parse_host(host: str) -> Address | None:
 
 def _address(entry: str) -> Address:
     try:
-        return ipaddress.ip_address(entry)
+        address = ipaddress.ip_address(entry)
     except ValueError:
         raise ConfigError(
             f"trusted_proxies: {entry!r} is not an IP address or network "
             "(write addresses like '192.0.2.7' and networks like '10.0.0.0/8' or '2001:db8::/32')"
         ) from None
+    # NOTE: peers and hops written v4-mapped (``::ffff:127.0.0.1``, a dual-stack socket's way) are
+    # compared as the IPv4 address they carry, so an entry written that way must be too, or it
+    # would match nothing.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
-        return ipaddress.ip_network(entry)
+        network = ipaddress.ip_network(entry)
     except ValueError as error:
         try:
             loose = ipaddress.ip_network(entry, strict=False)
@@ -136,6 +143,10 @@ def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         raise ConfigError(
             f"trusted_proxies: {entry!r} has host bits set; did you mean {str(loose)!r}?"
         ) from None
+    if isinstance(network, ipaddress.IPv6Network) and network.subnet_of(_V4_MAPPED):
+        # As for addresses: ``::ffff:10.0.0.0/104`` is 10.0.0.0/8.
+        return ipaddress.IPv4Network((int(network.network_address) & 0xFFFFFFFF, network.prefixlen - 96))
+    return network
 
 
 def walk_hops(hops: Sequence[Hop], trusted: TrustedProxies) -> Hop | None:
@@ -155,6 +166,11 @@ def why_this_hop(hops: Sequence[Hop], hop: Hop | None, trusted: TrustedProxies) 
     """A sentence saying why ``walk_hops`` chose ``hop``, for ``explain``."""
     if hop is None:
         return "no hops"
+    if hop.text == DROPPED:
+        return (
+            f"the header is over {MAX_HEADER_LENGTH} characters or {MAX_HOPS} hops, so only its "
+            "rightmost part was read, and every hop in it is a trusted proxy: the reader's address is unknown"
+        )
     if hop.address is None:
         return f"hop {hop.text!r} has no usable address"
     if trusted.trusts(hop.address):

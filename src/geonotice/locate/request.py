@@ -45,8 +45,8 @@ def collect(scope: Scope, wanted: frozenset[bytes]) -> HeaderLines:
     return values
 
 
-def hops(key: bytes, lines: list[bytes]) -> list[Hop] | None:
-    """The hops of the forwarding header ``key`` (all its lines joined); ``None`` when it is too
-    long or has too many hops to believe."""
+def hops(key: bytes, lines: list[bytes]) -> list[Hop]:
+    """The hops of the forwarding header ``key`` (all its lines joined), its rightmost part only
+    when it is very long (``forwarded.MAX_HEADER_LENGTH``)."""
     joined = ",".join(line.decode("latin-1") for line in lines)
     return parse_x_forwarded_for(joined) if key == XFF else parse_forwarded(joined)

@@ -27,6 +27,7 @@ from geonotice.edge.origin import VariantFallbacks
 from geonotice.inject.metrics import NoticeMetrics
 from geonotice.inject.outcomes import MissReason, PlacementOutcome
 from geonotice.locate import GeoIPDatabase, Locator
+from geonotice.locate.snapshot import FileIdentity
 from geonotice.observe.evidence.lines import CountKey, geoip_line, rules_line, variants_line
 from geonotice.observe.evidence.recorder import EvidenceRecorder
 from geonotice.observe.families import ADDED_SECONDS_BUCKETS, Families, families_for
@@ -320,7 +321,7 @@ class Observer:
                     path=str(database.path),
                     kind=database.database_type,
                     built=database.build_date,
-                    digest=_file_digest(database.path, database.inode),
+                    digest=_file_digest(database.path, database.source),
                 )
             )
 
@@ -337,12 +338,12 @@ def _digest_now(path: Path) -> tuple[str, list[RulesFile]]:
     return digest, list(files)
 
 
-def _file_digest(path: Path, inode: int | None = None) -> str | None:
+def _file_digest(path: Path, source: FileIdentity | None = None) -> str | None:
     """The SHA-256 of the file at ``path``; ``None`` when it cannot be read, or is no longer the
-    file ``inode`` names (replaced again since it was opened)."""
+    file ``source`` describes (replaced or rewritten since it was opened)."""
     try:
         with path.open("rb") as file:
-            if inode is not None and os.fstat(file.fileno()).st_ino != inode:
+            if source is not None and FileIdentity.of(os.fstat(file.fileno())) != source:
                 return None
             return hashlib.file_digest(file, "sha256").hexdigest()
     except OSError:

@@ -25,6 +25,7 @@ from geonotice.policy.case_values import (
     TEXTS,
     plain_text,
 )
+from geonotice.rules.values import BOOLEAN
 from geonotice.yamlcheck.fields import Field, document_schema, schema_text
 from geonotice.yamlcheck.loader import MarkedMapping
 from geonotice.yamlcheck.reference import render
@@ -114,6 +115,13 @@ FILE_FIELDS = (
         "A MaxMind-format database for readers given by address, relative to this file.",
     ),
     Field(
+        "include-drafts",
+        BOOLEAN,
+        "`true` when the cases test notices under review (`status: draft`): they are decided as if "
+        "the drafts were live. The site never shows a draft.",
+        default="`false`",
+    ),
+    Field(
         "cases",
         items(
             CASE_FIELDS,
@@ -125,6 +133,14 @@ FILE_FIELDS = (
         required=True,
         missing="the list of cases this file checks",
     ),
+)
+
+
+# Every key of the format, so a syntax error can name the key that lacks its colon.
+KEYS = frozenset(
+    field.key
+    for fields in (FILE_FIELDS, CASE_FIELDS, READER_FIELDS, CDN_FIELDS, EXPECT_FIELDS)
+    for field in fields
 )
 
 

@@ -15,7 +15,7 @@ from geonotice.errors import ConfigError
 from geonotice.locate.cdn import PRESETS, GeoHeaders
 from geonotice.policy import case_codes
 from geonotice.policy.case_values import FILE_PATH, case_text, plain_text
-from geonotice.region import Region, region_from_code
+from geonotice.region import Region, named, region_from_code
 from geonotice.rules.vocabulary import REGION_PATTERN
 from geonotice.yamlcheck import codes as yaml_codes
 from geonotice.yamlcheck.fields import INVALID, Field, JsonSchema, ValueType, fixed, object_schema
@@ -46,7 +46,7 @@ class Reader:
 
     def describe(self) -> str:
         if self.kind == "region":
-            return f"a reader in {self.code}"
+            return f"a reader in {named(self.code)}"
         if self.kind == "ip":
             return f"a reader at {self.ip}"
         if self.kind == "headers":

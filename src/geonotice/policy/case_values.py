@@ -22,9 +22,13 @@ NO_NOTICES = ("none", "None", "nothing")
 
 
 def page_of(url: str) -> tuple[str, str | None] | None:
-    """``(path, host)`` of a path or an http(s) link; ``None`` when it is neither."""
+    """``(path, host)`` of a path or an http(s) link; ``None`` when it is neither (or does not
+    parse: ``http://[::1`` makes ``urlsplit`` raise)."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     if parts.scheme:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geonotice.policy import case_codes
-from geonotice.policy.case_format import FILE_FIELDS
+from geonotice.policy.case_format import FILE_FIELDS, KEYS
 from geonotice.policy.case_readers import Reader, infer_cdn
 from geonotice.policy.case_values import moment_of, page_of
 from geonotice.rules.files import POLICY_SUFFIX
@@ -98,6 +98,7 @@ class PolicyFile:
     rules: Path | None = None
     cases: tuple[PolicyCase, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    include_drafts: bool = False  # its cases test notices under review: decide as if they were live
 
 
 def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -131,7 +132,7 @@ def load_case_file(path: str | Path) -> PolicyFile:
 
 def load_cases(content: bytes | str, display: str, *, base: Path | None = None) -> PolicyFile:
     """Load case-file text. ``display`` names it in problems; relative paths in it resolve from ``base``."""
-    root, problems = load_marked(content, display)
+    root, problems = load_marked(content, display, keys=KEYS)
     if root is None:
         if not problems:
             message = "the file is empty: it should list cases"
@@ -159,7 +160,14 @@ def load_cases(content: bytes | str, display: str, *, base: Path | None = None) 
         lines[case.name] = case.line
         cases.append(case)
     rules = _resolved(base, top.get("rules"))
-    return PolicyFile(display, top.get("description", ""), rules, tuple(cases), tuple(sorted(problems)))
+    return PolicyFile(
+        display,
+        top.get("description", ""),
+        rules,
+        tuple(cases),
+        tuple(sorted(problems)),
+        include_drafts=top.get("include-drafts", False),
+    )
 
 
 def check_against(policy: PolicyFile, ruleset: Ruleset) -> dict[str, list[Problem]]:

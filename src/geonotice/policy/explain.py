@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from geonotice.inject.fragment import parse_accept_language
 from geonotice.locate import GeoHeaders, Location, Locator, Source
 from geonotice.policy.harness import PROXY
 from geonotice.policy.shown import plain_text
-from geonotice.region import Region
+from geonotice.region import Region, named
 from geonotice.rules import Engine, Explanation
 from geonotice.rules.languages import language_preferences, notice_language, serves
 from geonotice.rules.model import Notice, Ruleset
@@ -48,8 +49,12 @@ class ReaderReport:
     ruleset: Ruleset | None = None  # the rules version that decided
 
 
-def locate_region(region: Region, code: str) -> Location:
-    return Location(region, None, Source.GIVEN, f"given as {code}")
+def locate_region(region: Region, given: str) -> Location:
+    """A reader given by region: ``given`` is what was typed (``ua-43``, ``Sevastopol``), said
+    back with the code it was taken for when they differ."""
+    code = str(region)
+    detail = f"given as {code}" if given == code else f"given as {given!r}, taken as {named(code)}"
+    return Location(region, None, Source.GIVEN, detail)
 
 
 def locate_ip(ip: str, geoip_db: str | Path) -> Location:
@@ -90,28 +95,32 @@ def explain_reader(
     language: str | None = None,
     at: dt.datetime | None = None,
 ) -> ReaderReport:
-    """Why each notice applies or not to this reader on this page, and what would be shown."""
+    """Why each notice applies or not to this reader on this page, and what would be shown.
+
+    ``language`` is the reader's ``Accept-Language`` (``uk-UA,uk;q=0.9,ru;q=0.8``, or one tag).
+    Draft notices are explained when ``engine`` includes them, and never counted as shown.
+    """
     explanation = engine.explain(location.region, path, host, at)
+    accepted = parse_accept_language(language)
     shown = tuple(
-        _shown(item.notice, explanation.page_language, language)
+        _shown(item.notice, explanation.page_language, accepted)
         for item in explanation.notices
-        if item.applies
+        if item.applies and not item.notice.draft
     )
     variant = variants_of(engine.ruleset, explanation.at, engine=engine).variant_of(location.region)
     return ReaderReport(location, url, language, explanation, shown, variant, engine.ruleset)
 
 
-def _shown(notice: Notice, page_language: str | None, reader_language: str | None) -> ShownNotice:
+def _shown(notice: Notice, page_language: str | None, accepted: Sequence[str]) -> ShownNotice:
     """The notice in the language it is shown in (as the injector chooses it for a page without
     its own ``<html lang>``), and why, in words."""
-    accepted = (reader_language,) if reader_language else ()
     language = notice_language(notice, language_preferences(page_language=page_language, accepted=accepted))
     # The words follow the choice, never make it: the first wanted language the chosen one serves
     # is the one that chose it.
     tried = []
     for wanted, source in (
         (page_language, "the page's language"),
-        (reader_language, "the reader's language"),
+        *((tag, "the reader's language") for tag in accepted),
     ):
         if not wanted:
             continue
@@ -147,6 +156,9 @@ def format_text(report: ReaderReport) -> str:
         out.append("  (the rules have no notices)")
     for item in explanation.notices:
         verdict = "APPLIES" if item.applies else "does not apply"
+        if item.notice.draft:
+            # A draft is explained as if it were live, and said to be a draft: never served.
+            verdict = f"DRAFT (never shown to readers), would {'apply' if item.applies else 'not apply'}"
         title = f" - {item.notice.title}" if item.notice.title else ""
         out.append(f"  {item.notice.id}: {verdict}{title}")
         out += [f"      {'ok ' if r.ok else 'NO '} {r.aspect}: {r.detail}" for r in item.reasons]
@@ -155,6 +167,9 @@ def format_text(report: ReaderReport) -> str:
     for shown in report.shown:
         out.append(f"  {shown.notice.id} in {shown.language} ({shown.language_reason}):")
         out.append(f"      {plain_text(shown.html)}")
+    drafts = [item.notice.id for item in explanation.notices if item.applies and item.notice.draft]
+    if drafts:
+        out.append(f"Not shown, as drafts (status: draft), though they would apply: {', '.join(drafts)}")
     return "\n".join(out)
 
 
@@ -192,6 +207,7 @@ def format_json(report: ReaderReport) -> str:
             {
                 "id": item.notice.id,
                 "applies": item.applies,
+                "draft": item.notice.draft,
                 "jurisdiction": item.jurisdiction,
                 "region_code": item.region_code,
                 "excluded_by": item.excluded_by,
@@ -221,6 +237,8 @@ def _variant_note(variant: str) -> str:
 
 
 def _region(region: Region) -> str:
-    if not region.known:
+    """``UA-43 (Autonomous Republic of Crimea), in UA (Ukraine)``: every code the reader is in."""
+    if not region.known or region.country is None:
         return str(region)
-    return f"{region} (codes {', '.join(region.codes)})"
+    places = [named(code) for code in reversed(region.codes)]
+    return ", in ".join(places)

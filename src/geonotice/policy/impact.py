@@ -3,21 +3,28 @@
 Two validated rules versions are compared notice by notice, on what readers experience: who gets
 the notice (regions, after jurisdictions, includes and excepts are resolved; unknown and
 anonymous readers), on which pages (path patterns, excepted paths, hosts, content types), what it
-says (text per language), where and in which order, and when it is in force. Metadata lawyers
-keep for themselves (owner, last reviewed) is not an impact.
+says (text per language, as a word diff), where, how and in which order, and when it is in force.
+A notice that comes or goes is described whole. Metadata lawyers keep for themselves (owner, last
+reviewed) is not an impact, and neither is a draft, which no reader sees: drafts are listed apart.
+
+Regions are kept as codes; ``lines`` and the formatters of ``impact_formats.py`` show each with
+its place name (``UA-40 (Sevastopol)``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 import subprocess
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geonotice.errors import ConfigError, RulesError
+from geonotice.policy.shown import plain_text
+from geonotice.policy.worddiff import Piece, WordDiff, word_diff
+from geonotice.region import named
 from geonotice.rules import Engine, check_rules, check_sources
 from geonotice.rules.files import is_rules_file_name
 from geonotice.rules.model import Notice, Placement, Ruleset
@@ -33,14 +40,58 @@ class Moved:
 
 
 @dataclass(frozen=True, slots=True)
+class TextChange:
+    """A notice's text in one language, before and after (HTML as written)."""
+
+    language: str
+    old: str
+    new: str
+
+    @property
+    def diff(self) -> WordDiff:
+        return word_diff(self.old, self.new)
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """Everything readers get of a notice that comes or goes: who, where, when, how, what."""
+
+    regions: tuple[str, ...]  # codes, and "(unknown readers)" / "(anonymous readers)"
+    excepted: tuple[str, ...]  # codes cut out of the regions by an `except`
+    jurisdictions: tuple[str, ...]
+    pages: tuple[str, ...]
+    excepted_pages: tuple[str, ...]
+    hosts: tuple[str, ...]
+    content_types: tuple[str, ...]
+    start: str  # "always", a date or a UTC time
+    end: str  # "never", or the first moment it is no longer shown
+    placement: str
+    priority: int
+    default_language: str
+    style: str
+    texts: tuple[tuple[str, str], ...]  # (language, HTML)
+
+
+# What a notice's status does for readers: a draft is never shown, so it has no reader impact.
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+DRAFT_ADDED, DRAFT_REMOVED, DRAFT_CHANGED = "draft added", "draft removed", "draft changed"
+_IMPACTFUL = (ADDED, REMOVED, CHANGED)
+
+
+@dataclass(frozen=True, slots=True)
 class NoticeImpact:
-    """How one notice changed for readers. ``status`` is ``added``, ``removed`` or ``changed``."""
+    """How one notice changed for readers. ``status`` is ``added``, ``removed`` or ``changed``, or
+    for a notice that is a draft on both sides (no reader sees it) ``draft added``, ``draft
+    removed`` or ``draft changed``. An added or removed notice comes ``whole``; ``note`` says when
+    it was, or now is, a draft."""
 
     id: str
     status: str
     title: str = ""
-    regions_gained: tuple[str, ...] = ()
+    regions_gained: tuple[str, ...] = ()  # codes
     regions_lost: tuple[str, ...] = ()
+    no_longer_excepted: tuple[str, ...] = ()  # an `except` removed: these readers gain it
+    now_excepted: tuple[str, ...] = ()  # an `except` added: these readers lose it
     jurisdictions_gained: tuple[str, ...] = ()
     jurisdictions_lost: tuple[str, ...] = ()
     pages_added: tuple[str, ...] = ()  # path patterns now covered
@@ -51,36 +102,51 @@ class NoticeImpact:
     content_types_removed: tuple[str, ...] = ()
     texts_added: tuple[str, ...] = ()  # languages
     texts_removed: tuple[str, ...] = ()
-    texts_changed: tuple[str, ...] = ()
-    settings: tuple[tuple[str, Moved], ...] = ()  # from, until, placement, priority, default language
+    texts_changed: tuple[TextChange, ...] = ()
+    settings: tuple[tuple[str, Moved], ...] = ()  # from, until, placement, priority, default language, style
+    whole: Whole | None = None
+    note: str = ""
+
+    @property
+    def has_impact(self) -> bool:
+        return self.status in _IMPACTFUL
 
     def lines(self) -> list[str]:
-        """The impact in short phrases, one per aspect that changed."""
+        """The impact in short phrases, one per aspect that changed (regions with their names)."""
+        if self.whole is not None:
+            return whole_lines(self.whole)
         out = []
-        for label, values in (
-            ("regions gained", self.regions_gained),
-            ("regions lost", self.regions_lost),
-            ("jurisdictions gained", self.jurisdictions_gained),
-            ("jurisdictions lost", self.jurisdictions_lost),
-            ("pages newly covered", self.pages_added),
-            ("pages no longer covered", self.pages_removed),
-            ("hosts added", self.hosts_added),
-            ("hosts removed", self.hosts_removed),
-            ("content types added", self.content_types_added),
-            ("content types removed", self.content_types_removed),
-            ("text added", self.texts_added),
-            ("text removed", self.texts_removed),
-            ("text changed", self.texts_changed),
+        gained = [named(code) for code in self.regions_gained]
+        gained += [f"{named(code)}, no longer excepted" for code in self.no_longer_excepted]
+        lost = [named(code) for code in self.regions_lost]
+        lost += [f"{named(code)}, now excepted" for code in self.now_excepted]
+        for label, values, separator in (
+            ("regions gained", gained, "; "),
+            ("regions lost", lost, "; "),
+            ("jurisdictions gained", self.jurisdictions_gained, ", "),
+            ("jurisdictions lost", self.jurisdictions_lost, ", "),
+            ("pages newly covered", self.pages_added, ", "),
+            ("pages no longer covered", self.pages_removed, ", "),
+            ("hosts added", self.hosts_added, ", "),
+            ("hosts removed", self.hosts_removed, ", "),
+            ("content types added", self.content_types_added, ", "),
+            ("content types removed", self.content_types_removed, ", "),
+            ("text added", self.texts_added, ", "),
+            ("text removed", self.texts_removed, ", "),
         ):
             if values:
-                out.append(f"{label}: {', '.join(values)}")
+                out.append(f"{label}: {separator.join(values)}")
+        for change in self.texts_changed:
+            diff = change.diff
+            what = "markup" if diff.markup else "text"
+            out.append(f"{what} changed ({change.language}): {terminal_diff(diff.shortened(_CONTEXT_WORDS))}")
         out += [f"{name}: {moved.old} -> {moved.new}" for name, moved in self.settings]
         return out
 
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    """Every reader-visible difference between two rules versions."""
+    """Every reader-visible difference between two rules versions, and the drafts that changed."""
 
     old: str
     new: str
@@ -89,7 +155,42 @@ class Impact:
 
     @property
     def has_impact(self) -> bool:
-        return bool(self.notices or self.page_languages)
+        return bool(self.page_languages) or any(n.has_impact for n in self.notices)
+
+
+_CONTEXT_WORDS = 6  # words kept around each change in a terminal's word diff
+
+
+def terminal_diff(pieces: Iterable[Piece]) -> str:
+    shown = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
+    return " ".join(shown[piece.kind].format(piece.text) for piece in pieces)
+
+
+def whole_lines(whole: Whole) -> list[str]:
+    lines = [f"regions: {'; '.join(named(code) for code in whole.regions) or '(none)'}"]
+    if whole.excepted:
+        lines.append(f"except: {'; '.join(named(code) for code in whole.excepted)}")
+    lines.append(f"jurisdictions: {', '.join(whole.jurisdictions) or '(none)'}")
+    lines.append(f"pages: {', '.join(whole.pages)}")
+    if whole.excepted_pages:
+        lines.append(f"except pages: {', '.join(whole.excepted_pages)}")
+    if whole.hosts:
+        lines.append(f"hosts: {', '.join(whole.hosts)}")
+    lines.append(f"content types: {', '.join(whole.content_types)}")
+    lines.append(f"in force: {in_force(whole)}")
+    lines.append(f"placement: {whole.placement}")
+    lines.append(f"priority: {whole.priority}")
+    if whole.style:
+        lines.append(f"style: {whole.style}")
+    lines.append(f"default language: {whole.default_language}")
+    lines += [f"text ({language}): {plain_text(html)}" for language, html in whole.texts]
+    return lines
+
+
+def in_force(whole: Whole) -> str:
+    start = "always" if whole.start == "always" else f"from {whole.start}"
+    end = "with no end" if whole.end == "never" else f"until {whole.end} (exclusive)"
+    return f"{start}, {end}"
 
 
 # -- loading ---------------------------------------------------------------------------------------------
@@ -155,22 +256,31 @@ def _git_sources(path: Path, rev: str) -> list[tuple[str, str]]:
 
 
 def compare(old: Ruleset, new: Ruleset, *, old_name: str = "old", new_name: str = "new") -> Impact:
-    """What changes for readers going from ``old`` to ``new``: pure, no I/O."""
-    old_engine, new_engine = Engine(old), Engine(new)
+    """What changes for readers going from ``old`` to ``new``: pure, no I/O.
+
+    Drafts are compared too, but as drafts: a draft no reader sees changes nothing for readers,
+    while a draft that goes live is an added notice, and a live notice made a draft a removed one.
+    """
+    engines = (Engine(old, include_drafts=True), Engine(new, include_drafts=True))
     old_notices = {n.id: n for n in old.notices}
     new_notices = {n.id: n for n in new.notices}
     impacts: list[NoticeImpact] = []
     for notice_id in dict.fromkeys([*old_notices, *new_notices]):
         before, after = old_notices.get(notice_id), new_notices.get(notice_id)
-        if before is None:
-            assert after is not None
-            impacts.append(_whole(after, "added", _coverage(new_engine, after)))
-        elif after is None:
-            impacts.append(_whole(before, "removed", _coverage(old_engine, before)))
-        else:
-            change = _changed(before, after, _coverage(old_engine, before), _coverage(new_engine, after))
+        live_before = before is not None and not before.draft
+        live_after = after is not None and not after.draft
+        if after is not None and not live_before and (live_after or before is None):
+            note = "it was a draft" if before is not None else ""
+            status = ADDED if live_after else DRAFT_ADDED
+            impacts.append(_whole(after, status, _coverage(engines[1], after), note))
+        elif before is not None and not live_after and (live_before or after is None):
+            note = "it is now a draft" if after is not None else ""
+            status = REMOVED if live_before else DRAFT_REMOVED
+            impacts.append(_whole(before, status, _coverage(engines[0], before), note))
+        elif before is not None and after is not None:
+            change = _changed(before, after, _coverage(engines[0], before), _coverage(engines[1], after))
             if change.lines():
-                impacts.append(change)
+                impacts.append(dataclasses.replace(change, status=CHANGED if live_after else DRAFT_CHANGED))
     old_languages = {rule.prefix: rule.language for rule in old.page_languages}
     new_languages = {rule.prefix: rule.language for rule in new.page_languages}
     languages = tuple(
@@ -203,33 +313,38 @@ def _coverage(engine: Engine, notice: Notice) -> _Who:
     return _Who(frozenset(included), frozenset(excluded), frozenset(notice.jurisdictions))
 
 
-def _whole(notice: Notice, status: str, who: _Who) -> NoticeImpact:
-    # Everything about a notice that comes or goes, on the gained side or the lost side.
+def _whole(notice: Notice, status: str, who: _Who, note: str) -> NoticeImpact:
+    pages = notice.pages
+    whole = Whole(
+        regions=tuple(sorted(who.included)),
+        excepted=tuple(sorted(who.excluded)),
+        jurisdictions=notice.jurisdictions,
+        pages=pages.paths,
+        excepted_pages=pages.exclude_paths,
+        hosts=pages.hosts,
+        content_types=pages.content_types,
+        start=_show(notice.window.start) if notice.window.start else "always",
+        end=_show(notice.window.end) if notice.window.end else "never",
+        placement=_show(notice.placement),
+        priority=notice.priority,
+        default_language=notice.default_language,
+        style=notice.style,
+        texts=tuple(notice.texts.items()),
+    )
+    # The flat fields say the same for tools that read only them (``--format json``).
+    side = 0 if status in (ADDED, DRAFT_ADDED) else 1
     aspects: dict[tuple[str, str], tuple[str, ...]] = {
-        ("regions_gained", "regions_lost"): tuple(sorted(who.included))
-        + tuple(f"except {code}" for code in sorted(who.excluded)),
-        ("jurisdictions_gained", "jurisdictions_lost"): tuple(sorted(who.jurisdictions)),
-        ("pages_added", "pages_removed"): _pages(notice),
-        ("hosts_added", "hosts_removed"): notice.pages.hosts,
+        ("regions_gained", "regions_lost"): whole.regions,
+        ("jurisdictions_gained", "jurisdictions_lost"): whole.jurisdictions,
+        ("pages_added", "pages_removed"): whole.pages,
+        ("hosts_added", "hosts_removed"): whole.hosts,
         ("texts_added", "texts_removed"): tuple(notice.texts),
     }
-    side = 0 if status == "added" else 1
     fields: dict[str, Any] = {names[side]: values for names, values in aspects.items()}
-    return NoticeImpact(notice.id, status, notice.title, **fields)
-
-
-def _pages(notice: Notice) -> tuple[str, ...]:
-    return notice.pages.paths + tuple(f"except {glob}" for glob in notice.pages.exclude_paths)
+    return NoticeImpact(notice.id, status, notice.title, **fields, whole=whole, note=note)
 
 
 def _changed(before: Notice, after: Notice, was: _Who, now: _Who) -> NoticeImpact:
-    # An `except` added to a jurisdiction takes readers away: it is a lost region, and the reverse.
-    gained = sorted(now.included - was.included) + [
-        f"{c} (no longer excepted)" for c in sorted(was.excluded - now.excluded)
-    ]
-    lost = sorted(was.included - now.included) + [
-        f"{c} (now excepted)" for c in sorted(now.excluded - was.excluded)
-    ]
     old_pages, new_pages = before.pages, after.pages
     settings = [
         (name, Moved(_show(old), _show(new)))
@@ -239,15 +354,19 @@ def _changed(before: Notice, after: Notice, was: _Who, now: _Who) -> NoticeImpac
             ("placement", before.placement, after.placement),
             ("priority", before.priority, after.priority),
             ("default language", before.default_language, after.default_language),
+            ("style", before.style or None, after.style or None),
         )
         if old != new
     ]
     return NoticeImpact(
         after.id,
-        "changed",
+        CHANGED,
         after.title,
-        regions_gained=tuple(gained),
-        regions_lost=tuple(lost),
+        regions_gained=tuple(sorted(now.included - was.included)),
+        regions_lost=tuple(sorted(was.included - now.included)),
+        # An `except` added to a jurisdiction takes readers away, one removed gives them back.
+        no_longer_excepted=tuple(sorted(was.excluded - now.excluded)),
+        now_excepted=tuple(sorted(now.excluded - was.excluded)),
         jurisdictions_gained=_added(was.jurisdictions, now.jurisdictions),
         jurisdictions_lost=_added(now.jurisdictions, was.jurisdictions),
         # A new `except` pattern uncovers pages, so it counts with the patterns removed.
@@ -262,7 +381,7 @@ def _changed(before: Notice, after: Notice, was: _Who, now: _Who) -> NoticeImpac
         texts_added=_added(before.texts, after.texts),
         texts_removed=_added(after.texts, before.texts),
         texts_changed=tuple(
-            language
+            TextChange(language, before.texts[language], after.texts[language])
             for language in after.texts
             if language in before.texts
             and " ".join(before.texts[language].split()) != " ".join(after.texts[language].split())
@@ -293,87 +412,3 @@ def _show(value: object) -> str:
     if isinstance(value, Placement):
         return value.kind.value if value.target is None else f"{value.kind.value} {value.target}"
     return str(value)
-
-
-# -- formatting ------------------------------------------------------------------------------------------
-
-
-def format_text(impact: Impact) -> str:
-    out = [f"Impact of {impact.old} -> {impact.new}:"]
-    if not impact.has_impact:
-        return out[0] + " none: no reader sees anything different"
-    for notice in impact.notices:
-        out.append(f"notice {notice.id}: {notice.status}")
-        out += [f"  {line}" for line in notice.lines()]
-    for prefix, moved in impact.page_languages:
-        out.append(f"page language of {prefix}: {moved.old} -> {moved.new}")
-    out.append(_summary(impact))
-    return "\n".join(out)
-
-
-def format_markdown(impact: Impact) -> str:
-    """A table to paste into a pull-request review."""
-    out = [f"### Reader impact: `{impact.old}` → `{impact.new}`", ""]
-    if not impact.has_impact:
-        out.append("No reader sees anything different.")
-        return "\n".join(out) + "\n"
-    if impact.notices:
-        out += [
-            "| Notice | Change | Regions gained | Regions lost | Pages | Text | Other |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for n in impact.notices:
-            pages = _cells(
-                ("+", n.pages_added),
-                ("−", n.pages_removed),
-                ("+host ", n.hosts_added),
-                ("−host ", n.hosts_removed),
-            )
-            text = _cells(("+", n.texts_added), ("−", n.texts_removed), ("changed ", n.texts_changed))
-            other = "<br>".join(f"{name}: {m.old} → {m.new}" for name, m in n.settings)
-            other_types = _cells(("+", n.content_types_added), ("−", n.content_types_removed))
-            other = "<br>".join(part for part in (other, other_types) if part)
-            gained, lost = _md(", ".join(n.regions_gained)), _md(", ".join(n.regions_lost))
-            out.append(f"| `{n.id}` | {n.status} | {gained} | {lost} | {pages} | {text} | {other} |")
-    if impact.page_languages:
-        out += ["", "| Page prefix | Language before | Language after |", "|---|---|---|"]
-        out += [f"| `{prefix}` | {m.old} | {m.new} |" for prefix, m in impact.page_languages]
-    out += ["", _summary(impact)]
-    return "\n".join(out) + "\n"
-
-
-def format_json(impact: Impact) -> str:
-    document = {
-        "old": impact.old,
-        "new": impact.new,
-        "impact": impact.has_impact,
-        "notices": [
-            {
-                **{k: v for k, v in asdict(n).items() if k != "settings"},
-                "settings": {k: asdict(m) for k, m in n.settings},
-            }
-            for n in impact.notices
-        ],
-        "page_languages": {prefix: asdict(m) for prefix, m in impact.page_languages},
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _cells(*groups: tuple[str, tuple[str, ...]]) -> str:
-    return "<br>".join(_md(f"{sign}{item}") for sign, items in groups for item in items)
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*")
-
-
-def _summary(impact: Impact) -> str:
-    counts = {
-        status: sum(n.status == status for n in impact.notices) for status in ("changed", "added", "removed")
-    }
-    parts = [
-        f"{count} notice{'' if count == 1 else 's'} {status}" for status, count in counts.items() if count
-    ]
-    if impact.page_languages:
-        parts.append(f"{len(impact.page_languages)} page language(s) changed")
-    return ", ".join(parts)

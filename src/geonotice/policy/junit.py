@@ -43,9 +43,8 @@ def junit_xml(report: TestReport, *, suite_name: str = "geonotice policy") -> st
                 time=f"{result.seconds:.3f}",
             )
             if result.outcome is Outcome.FAILED:
-                failure = ET.SubElement(
-                    case, "failure", message=result.messages[0] if result.messages else ""
-                )
+                # The message attribute is what CI shows in its list of failures: expected vs got.
+                failure = ET.SubElement(case, "failure", message=result.summary)
                 failure.text = "\n".join(result.messages)
             elif result.outcome is Outcome.SKIPPED:
                 ET.SubElement(case, "skipped", message="; ".join(result.messages))

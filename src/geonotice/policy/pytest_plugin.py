@@ -55,7 +55,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return None
 
 
-_ENGINES = pytest.StashKey[dict[Path, "Engine | PolicyFailure"]]()
+_ENGINES = pytest.StashKey[dict[tuple[Path, bool], "Engine | PolicyFailure"]]()
 
 
 def _display(path: Path) -> str:
@@ -75,7 +75,7 @@ class PolicyFile(pytest.File):
         errors = errors_in(policy.problems)
         if errors:
             raise PolicyFailure([f"{p}  [{p.code}]" for p in errors])
-        engine = self._engine(policy.rules)
+        engine = self._engine(policy.rules, include_drafts=policy.include_drafts)
         unknown = check_against(policy, engine.ruleset)
         geoip_db = self._ini_path("geonotice_geoip_db")
         for case in policy.cases:
@@ -88,7 +88,7 @@ class PolicyFile(pytest.File):
         value = str(self.config.getini(name) or "")
         return self.config.rootpath / value if value else None
 
-    def _engine(self, rules: Path | None) -> Engine:
+    def _engine(self, rules: Path | None, *, include_drafts: bool) -> Engine:
         from geonotice.rules import Engine, check_rules
 
         if rules is None:
@@ -99,15 +99,15 @@ class PolicyFile(pytest.File):
                 [f"{where}: no rules to test: add 'rules: <path>' to it, or set geonotice_rules"]
             )
         engines = self.config.stash.setdefault(_ENGINES, {})
-        found = engines.get(rules)
+        found = engines.get((rules, include_drafts))
         if found is None:
             ruleset, problems = check_rules(rules)
             if ruleset is None:
                 errors = [f"{p}  [{p.code}]" for p in errors_in(problems)]
                 found = PolicyFailure([f"the rules at {_display(rules)} do not load:", *errors])
             else:
-                found = Engine(ruleset)
-            engines[rules] = found
+                found = Engine(ruleset, include_drafts=include_drafts)
+            engines[rules, include_drafts] = found
         if isinstance(found, PolicyFailure):
             raise found
         return found

@@ -30,6 +30,13 @@ class CaseResult:
     notes: tuple[str, ...] = ()
     shown: tuple[str, ...] = ()  # the notice ids the reader got
     seconds: float = 0.0
+    # A failure in one line, "expected X, got Y: reader, on page" (JUnit's failure message); the
+    # first message when there is no expectation to compare (a file that did not load).
+    headline: str = ""
+
+    @property
+    def summary(self) -> str:
+        return self.headline or (self.messages[0] if self.messages else "")
 
     @property
     def title(self) -> str:

@@ -24,7 +24,7 @@ from geonotice.policy.harness import PROXY, SetUps
 from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
 from geonotice.policy.shown import Shown, shown_by_engine
 from geonotice.policy.wrappers import AppSlot
-from geonotice.region import ANONYMOUS, UNKNOWN, Region
+from geonotice.region import ANONYMOUS, UNKNOWN, Region, named_region
 from geonotice.rules import Engine
 from geonotice.rules.model import Ruleset
 from geonotice.rules.moments import format_moment
@@ -38,7 +38,11 @@ class _Located:
 
 @dataclass(slots=True)
 class _Run:
-    """State shared by the cases of one run: locators and middlewares are built once per set-up."""
+    """State shared by the cases of one run: locators and middlewares are built once per set-up.
+
+    ``engine`` decides as the site does (drafts left out, unless the whole run includes them);
+    ``drafts`` is built when a case file asks for its drafts (``include-drafts: true``).
+    """
 
     engine: Engine
     geoip_db: Path | None
@@ -46,6 +50,14 @@ class _Run:
     locators: SetUps[Locator] = field(default_factory=SetUps)
     shown: set[str] = field(default_factory=set)
     regions: list[Region] = field(default_factory=list)
+    drafts: Engine | None = None
+
+    def engine_for(self, policy: PolicyFile) -> Engine:
+        if not policy.include_drafts or self.engine.include_drafts:
+            return self.engine
+        if self.drafts is None:
+            self.drafts = Engine(self.engine.ruleset, include_drafts=True)
+        return self.drafts
 
 
 def run_policy(
@@ -55,6 +67,7 @@ def run_policy(
     geoip_db: str | Path | None = None,
     app: ASGIApp | AppSlot | None = None,
     require_coverage: bool = False,
+    include_drafts: bool = False,
 ) -> TestReport:
     """Run every case of ``files`` and report.
 
@@ -66,6 +79,8 @@ def run_policy(
             app that has a ``GeoNoticeMiddleware`` at its top has it replaced by the run's
             (``geonotice.policy.wrappers``).
         require_coverage: make gaps in coverage fail the run (``TestReport.failed``).
+        include_drafts: decide every case as if the draft notices were live (a file can ask
+            for its own cases with ``include-drafts: true``).
 
     Returns:
         The report; nothing in the cases makes this raise.
@@ -73,7 +88,9 @@ def run_policy(
     Raises:
         ConfigError: ``app`` has a ``GeoNoticeMiddleware`` of its own that cannot be replaced.
     """
-    engine = ruleset if isinstance(ruleset, Engine) else Engine(ruleset)
+    if isinstance(ruleset, Engine):
+        ruleset = ruleset.ruleset if include_drafts and not ruleset.include_drafts else ruleset
+    engine = ruleset if isinstance(ruleset, Engine) else Engine(ruleset, include_drafts=include_drafts)
     run = _Run(engine, Path(geoip_db) if geoip_db is not None else None, app)
     results: list[CaseResult] = []
     with _closing(run) as middlewares:
@@ -108,6 +125,7 @@ def _run_file(run: _Run, policy: PolicyFile, middlewares: Middlewares | None) ->
     if broken is not None:
         yield broken
     unknown_ids = check_against(policy, run.engine.ruleset)
+    engine = run.engine_for(policy)
     for case in policy.cases:
         problems = unknown_ids.get(case.name)
         if problems:
@@ -115,38 +133,55 @@ def _run_file(run: _Run, policy: PolicyFile, middlewares: Middlewares | None) ->
                 case.file, case.name, case.line, Outcome.FAILED, tuple(f"{p}  [{p.code}]" for p in problems)
             )
             continue
-        yield _run_case(run, case, middlewares)
+        yield _run_case(run, case, middlewares, engine)
 
 
-def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> CaseResult:
+def _run_case(
+    run: _Run, case: PolicyCase, middlewares: Middlewares | None, engine: Engine | None = None
+) -> CaseResult:
     started = time.perf_counter()
+    engine = engine or run.engine
     located = _locate(run, case)
     if located.region is None:
         return CaseResult(case.file, case.name, case.line, Outcome.FAILED, (located.problem,))
     run.regions.append(located.region)
     region = located.region
-    shown = shown_by_engine(run.engine, region, case.path, case.host, case.at, case.language)
+    shown = shown_by_engine(engine, region, case.path, case.host, case.at, case.language)
     run.shown.update(item.id for item in shown)
-    messages = _compare(case, shown)
-    if messages:
+    mismatches = _compare(case, shown)
+    messages = [mismatch.message for mismatch in mismatches]
+    who = f"{case.reader.describe()}, placed in {named_region(region)}"
+    page = case.url + (f", on {format_moment(case.at)}" if case.at else "")
+    headline = ""
+    if mismatches:
+        first = mismatches[0]
+        headline = f"expected {first.expected}, got {first.got}: {who}, on {page}"
         messages = [
-            f"reader: {case.reader.describe()}, placed in {region}",
-            f"page: {case.url}" + (f", on {format_moment(case.at)}" if case.at else ""),
+            f"reader: {who}",
+            f"page: {page}",
             *messages,
-            *_why(run.engine, case, region, shown),
+            *_drafts_left_out(engine, case),
+            *_why(engine, case, region, shown),
         ]
     notes: list[str] = []
-    if middlewares is not None and not messages:
+    drafts = [n.id for n in engine.notices if n.draft]
+    if middlewares is not None and not messages and drafts:
+        # The middleware never serves a draft: the page cannot show what this case expects.
+        notes.append(f"end to end: not run, since drafts ({', '.join(drafts)}) are never served")
+    elif middlewares is not None and not messages:
         e2e = middlewares.fetch(case, region)
         if e2e.error:
             messages = [f"end to end: {e2e.error}"]
+            headline = f"end to end: {e2e.error}"
         else:
             mismatch = _compare(case, e2e.shown)
             if mismatch:
                 messages = [
                     f"end to end: GET {case.url} through the middleware (status {e2e.status}) did not match",
-                    *(f"end to end: {line}" for line in mismatch),
+                    *(f"end to end: {m.message}" for m in mismatch),
                 ]
+                first = mismatch[0]
+                headline = f"end to end: expected {first.expected}, got {first.got}: {who}, on {page}"
             notes.append(f"end to end: status {e2e.status}, Legal-Notices: {e2e.header or '(none)'}")
     outcome = Outcome.FAILED if messages else Outcome.PASSED
     return CaseResult(
@@ -158,7 +193,21 @@ def _run_case(run: _Run, case: PolicyCase, middlewares: Middlewares | None) -> C
         tuple(notes),
         tuple(item.id for item in shown),
         time.perf_counter() - started,
+        headline,
     )
+
+
+def _drafts_left_out(engine: Engine, case: PolicyCase) -> list[str]:
+    """Why a notice the case names was not shown, when that is because it is a draft."""
+    if engine.include_drafts:
+        return []
+    named = {*case.expect.includes, *(case.expect.notices or ())}
+    drafts = [n.id for n in engine.ruleset.notices if n.draft and n.id in named]
+    return [
+        f"note: {notice_id} is a draft (status: draft), never shown to readers: to test it, add "
+        "'include-drafts: true' to this case file, or run with --include-drafts"
+        for notice_id in drafts
+    ]
 
 
 # -- locating ------------------------------------------------------------------------------------------
@@ -196,36 +245,56 @@ def _locate(run: _Run, case: PolicyCase) -> _Located:
 # -- comparing -------------------------------------------------------------------------------------------
 
 
-def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Mismatch:
+    """One expectation that did not hold: the line a person reads, and its two sides for the
+    one-line summary CI shows (``expected X, got Y``)."""
+
+    message: str
+    expected: str
+    got: str
+
+
+def _compare(case: PolicyCase, shown: Sequence[Shown]) -> list[_Mismatch]:
     """What differs between the case's expectation and what the reader got; empty when it holds."""
     expect = case.expect
     ids = [item.id for item in shown]
     got = ", ".join(ids) if ids else "no notices"
-    messages = []
+    found = []
     if expect.notices is not None and sorted(set(ids)) != sorted(set(expect.notices)):
         wanted = ", ".join(expect.notices) if expect.notices else "no notices"
-        messages.append(f"expected exactly: {wanted}; got: {got}")
+        found.append(_Mismatch(f"expected exactly: {wanted}; got: {got}", f"exactly {wanted}", got))
     missing = [i for i in expect.includes if i not in ids]
     if missing:
-        messages.append(f"expected at least: {', '.join(expect.includes)}; got: {got}")
+        wanted = ", ".join(expect.includes)
+        found.append(_Mismatch(f"expected at least: {wanted}; got: {got}", f"at least {wanted}", got))
     present = [i for i in expect.excludes if i in ids]
     if present:
-        messages.append(f"expected not to see: {', '.join(present)}; got: {got}")
+        unwanted = ", ".join(present)
+        found.append(_Mismatch(f"expected not to see: {unwanted}; got: {got}", f"not {unwanted}", got))
     if expect.text_contains:
         if not shown:
             phrases = ", ".join(repr(p) for p in expect.text_contains)
-            messages.append(f"expected notice text containing {phrases}; got no notices")
+            message = f"expected notice text containing {phrases}; got no notices"
+            found.append(_Mismatch(message, f"text {phrases}", got))
         else:
             for phrase in expect.text_contains:
                 if not any(_normal(phrase) in _normal(item.text) for item in shown):
                     texts = "; ".join(f"{item.id} [{item.language}]: {item.text!r}" for item in shown)
-                    messages.append(f"expected text containing {phrase!r}; got {texts}")
+                    message = f"expected text containing {phrase!r}; got {texts}"
+                    found.append(_Mismatch(message, f"text {phrase!r}", texts))
     if expect.language is not None:
         other = [item for item in shown if item.language.lower() != expect.language.lower()]
         if other or not shown:
             got_languages = ", ".join(f"{item.id} in {item.language}" for item in shown) or "no notices"
-            messages.append(f"expected notices in {expect.language}; got {got_languages}")
-    return messages
+            found.append(
+                _Mismatch(
+                    f"expected notices in {expect.language}; got {got_languages}",
+                    f"notices in {expect.language}",
+                    got_languages,
+                )
+            )
+    return found
 
 
 def _normal(text: str) -> str:
@@ -253,7 +322,9 @@ def _why(engine: Engine, case: PolicyCase, region: Region, shown: Sequence[Shown
 
 def _coverage(engine: Engine, run: _Run) -> Coverage:
     ruleset = engine.ruleset
-    notices = tuple(n.id for n in ruleset.notices if n.id not in run.shown)
+    # Drafts count only in runs that test them: the site never shows one.
+    considered = {n.id for e in (engine, run.drafts) if e is not None for n in e.notices}
+    notices = tuple(n.id for n in ruleset.notices if n.id in considered and n.id not in run.shown)
     reached: set[str] = set()
     codes_seen: set[str] = set()
     for region in set(run.regions):

@@ -17,6 +17,7 @@ from geonotice.rules.languages import language_preferences, notice_language
 from geonotice.rules.model import Notice
 
 NOTICE_CLASS = "geonotice-notice"
+_INLINE = frozenset({"a", "strong", "em", "b", "i", "span", "code", "small"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,12 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append(" ")  # <p>a</p><p>b</p> reads "a b", not "ab"
+        if tag not in _INLINE:
+            self.parts.append(" ")  # <p>a</p><p>b</p> reads "a b", not "ab"
 
     def handle_endtag(self, tag: str) -> None:
-        self.parts.append(" ")
+        if tag not in _INLINE:
+            self.parts.append(" ")  # but "<a>read us</a>." reads "read us.", not "read us ."
 
 
 class _Asides(HTMLParser):

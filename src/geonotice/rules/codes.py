@@ -73,6 +73,13 @@ INVALID_PLACEMENT = ProblemCode(
     _notice("placement: top"),
     _notice("placement: start-of-body"),
 )
+INVALID_STATUS = ProblemCode(
+    "invalid-status",
+    "error",
+    "A status other than `live` or `draft`.",
+    _notice("status: review"),
+    _notice("status: draft"),
+)
 INVALID_CONTENT_TYPE = ProblemCode(
     "invalid-content-type",
     "error",
@@ -96,6 +103,25 @@ DISALLOWED_HTML = ProblemCode(
     "HTML outside the allowed subset (tags, attributes, link targets); nothing is silently removed.",
     _notice().replace("<p>Read this.</p>", '<p onclick="x()">Read this.</p><img src=x>'),
     _notice().replace("<p>Read this.</p>", '<p>Read <a href="https://example.org">this</a>.</p>'),
+)
+UNBALANCED_HTML = ProblemCode(
+    "unbalanced-html",
+    "error",
+    "HTML that does not close what it opens, in order: an unclosed `<strong>` makes the rest of "
+    "the notice bold. The message shows what readers would get.",
+    _notice().replace("<p>Read this.</p>", "<p><strong>Read</p> this.</strong>"),
+    _notice().replace("<p>Read this.</p>", "<p><strong>Read</strong> this.</p>"),
+)
+CHANGED_HTML = ProblemCode(
+    "changed-html",
+    "error",
+    "HTML that the cleaning every served notice goes through would change: the message shows "
+    "what readers would get instead.",
+    _notice().replace(
+        "<p>Read this.</p>",
+        '<p><a href="https://news.example/safety">Read <a href="https://news.example">us</a></a>.</p>',
+    ),
+    _notice().replace("<p>Read this.</p>", '<p><a href="https://news.example/safety">Read us</a>.</p>'),
 )
 DEAD_GLOB = ProblemCode(
     "dead-glob",
@@ -207,6 +233,28 @@ EXCLUDE_OUTSIDE = ProblemCode(
     _jurisdictions("ukraine: {regions: [UA], except: [UA-43]}", notice="ukraine"),
 )
 
+UNTRANSLATED = ProblemCode(
+    "untranslated",
+    "warning",
+    "A notice covers pages whose language (`page languages`) it has no text in: their readers "
+    "would be shown another language. Add the text (or, for a notice the law requires in one "
+    "language, say `single language: true`).",
+    _notice('pages: {paths: ["/uk/**"]}') + 'page languages:\n  "/uk/": uk\nreaders:\n  unknown: [warning]\n',
+    _notice('pages: {paths: ["/uk/**"]}').replace(
+        "{en: <p>Read this.</p>}", "{en: <p>Read this.</p>, uk: <p>Прочитайте це.</p>}"
+    )
+    + 'page languages:\n  "/uk/": uk\nreaders:\n  unknown: [warning]\n',
+)
+SINGLE_LANGUAGE = ProblemCode(
+    "single-language",
+    "error",
+    "A notice with `single language: true` and texts in other languages, which would never be shown.",
+    _notice("single language: true").replace(
+        "{en: <p>Read this.</p>}", "{en: <p>Read this.</p>, uk: <p>Прочитайте це.</p>}"
+    ),
+    _notice("single language: true"),
+)
+
 # -- files ---------------------------------------------------------------------------------------------
 NOT_FOUND = ProblemCode(
     "not-found",
@@ -222,15 +270,29 @@ NO_RULES = ProblemCode(
     "(an empty directory)",
     "(a directory with rules/main.yaml)",
 )
+UNREADABLE = ProblemCode(
+    "unreadable",
+    "error",
+    "A rules file that cannot be read: a symbolic link to nothing or to itself, a directory, a "
+    "pipe, or no permission. Its notices would be lost.",
+    "(rules/10-russia.yaml, a link to a file that was deleted)",
+    "(rules/10-russia.yaml, a file)",
+)
 IGNORED_FILE = ProblemCode(
     "ignored-file",
-    "warning",
-    "A file in the rules directory that is not read (only `*.yaml` is).",
+    "error",
+    "A file in the rules directory whose name is a near miss of `.yaml` (`.yml`, `.YAML`, "
+    "`.yaml.txt`): it is not read, so its notices would never be shown.",
     "(rules/extra.yml)",
     "(rules/extra.yaml)",
 )
 EMPTY_FILE = ProblemCode(
-    "empty-file", "warning", "A rules file with nothing in it.", "# nothing here yet\n", "version: 1\n"
+    "empty-file",
+    "error",
+    "A rules file with no rules in it, as a deploy that failed half way leaves one: its notices "
+    "would vanish. Write at least `version: 1`, or delete the file.",
+    "# nothing here yet\n",
+    "version: 1\n",
 )
 
 CATALOGUE: tuple[ProblemCode, ...] = (
@@ -243,6 +305,7 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     INVALID_DATE,
     INVALID_URL,
     INVALID_PLACEMENT,
+    INVALID_STATUS,
     INVALID_CONTENT_TYPE,
     INVALID_HOST,
     DUPLICATE_ID,
@@ -252,18 +315,23 @@ CATALOGUE: tuple[ProblemCode, ...] = (
     INCLUDE_CYCLE,
     EMPTY_JURISDICTION,
     MISSING_DEFAULT_TEXT,
+    SINGLE_LANGUAGE,
     EMPTY_TEXT,
     DISALLOWED_HTML,
+    UNBALANCED_HTML,
+    CHANGED_HTML,
     WINDOW_ORDER,
     DEAD_GLOB,
     NOT_FOUND,
     NO_RULES,
+    UNREADABLE,
+    IGNORED_FILE,
+    EMPTY_FILE,
     EXPIRED,
     NOT_YET_REVIEWED,
     REVIEW_OVERDUE,
     UNUSED_JURISDICTION,
     UNUSED_NOTICE,
     EXCLUDE_OUTSIDE,
-    IGNORED_FILE,
-    EMPTY_FILE,
+    UNTRANSLATED,
 )

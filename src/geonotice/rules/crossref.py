@@ -1,7 +1,8 @@
 """The second pass: what only shows across every rules file, and the ``Ruleset`` built from them.
 
 Names referenced but never defined, jurisdictions that include each other in a circle, excepted
-regions outside their jurisdiction, and definitions nothing uses.
+regions outside their jurisdiction, definitions nothing uses, and notices that cover pages in a
+language they have no text in (``page languages`` may be given in another file).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from geonotice.rules import codes
+from geonotice.rules.globs import covers_pages_under
+from geonotice.rules.languages import language_preferences, notice_language, serves
 from geonotice.rules.model import Jurisdiction, Ruleset, RulesFile
 from geonotice.rules.shapes import Ref
-from geonotice.rules.walk import FileChecker
+from geonotice.rules.walk import FileChecker, NoticeDraft
 from geonotice.yamlcheck.hints import did_you_mean
 
 
@@ -41,8 +44,11 @@ class Checker(FileChecker):
         for which, refs in self.readers.items():
             self.undefined(refs, f"readers.{which}", self.notices)
         used = self.closure(referenced)
+        # A notice whose own lines have errors (a misspelt 'applies to') is the root cause of any
+        # jurisdiction or notice looking unused: those warnings wait until it is fixed.
+        settled = all(notice_draft.section.clean for notice_draft in self.notices.values())
         for draft in names.values():
-            if draft.name not in used:
+            if settled and draft.name not in used:
                 self.report(
                     draft.path,
                     draft.key,
@@ -51,6 +57,9 @@ class Checker(FileChecker):
                 )
         for_readers = {ref.name for refs in self.readers.values() for ref in refs}
         for notice_draft in self.notices.values():
+            self.check_translations(notice_draft)
+            if not notice_draft.section.clean:
+                continue
             if not notice_draft.applies_to and notice_draft.notice.id not in for_readers:
                 self.report(
                     notice_draft.path,
@@ -59,6 +68,33 @@ class Checker(FileChecker):
                     f"notice {notice_draft.notice.id!r} applies to nobody: "
                     "give 'applies to' or list it in readers",
                 )
+
+    def check_translations(self, draft: NoticeDraft) -> None:
+        """Warn when a notice covers pages whose language (``page languages``) it has no text in:
+        their readers would get another language, which may be one they cannot read."""
+        notice = draft.notice
+        text_node = draft.section.node.get("text")
+        if text_node is None or not notice.texts or draft.section.get("single language", False):
+            return
+        missing: dict[str, list[str]] = {}
+        for rule in self.page_languages:
+            shown = notice_language(notice, language_preferences(page_language=rule.language))
+            if serves(shown, rule.language):
+                continue
+            if covers_pages_under(notice.pages.paths, notice.pages.exclude_paths, rule.prefix):
+                missing.setdefault(rule.language, []).append(rule.prefix)
+        for language, prefixes in missing.items():
+            shown = notice_language(notice, (language,))
+            which = "the default language" if shown == notice.default_language else "its closest language"
+            self.report(
+                draft.path,
+                text_node,
+                codes.UNTRANSLATED,
+                f"notice {notice.id!r}: text: no {language!r} text, so readers of the pages under "
+                f"{' and '.join(prefixes)} (page languages) would be shown the {shown!r} text ({which}, "
+                f"unless their browser asks for another it has): add the text in {language} "
+                f"(a '{language}:' line under 'text:')",
+            )
 
     def undefined(self, refs: Sequence[Ref], where: str, defined: Mapping[str, object]) -> set[str]:
         """Report each name in ``refs`` that is not ``defined``; the names that are come back."""

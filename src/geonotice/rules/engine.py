@@ -62,12 +62,19 @@ class Engine:
 
     Engines are immutable once built and safe to share between threads and tasks; a new rules
     version gets a new engine (see ``RulesHolder``).
+
+    Draft notices (``status: draft``) are left out, so the engine that answers requests never
+    serves one; ``include_drafts=True`` builds the engine a review uses instead (``geonotice test
+    --include-drafts``, ``geonotice explain``), which decides as if the drafts were live.
     """
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    def __init__(self, ruleset: Ruleset, *, include_drafts: bool = False) -> None:
         self.ruleset = ruleset
-        #: Every notice, in display order: higher priority first, then by id.
-        self.notices: tuple[Notice, ...] = tuple(sorted(ruleset.notices, key=lambda n: (-n.priority, n.id)))
+        self.include_drafts = include_drafts
+        kept = [notice for notice in ruleset.notices if include_drafts or not notice.draft]
+        #: Every notice it decides with (drafts only if included), in display order: higher
+        #: priority first, then by id.
+        self.notices: tuple[Notice, ...] = tuple(sorted(kept, key=lambda n: (-n.priority, n.id)))
         self._windows: tuple[Window | None, ...] = tuple(
             None if n.window.start is None and n.window.end is None else n.window for n in self.notices
         )

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from geonotice.region import Region
+from geonotice.place_names import place_name
+from geonotice.region import Region, named, named_region
 from geonotice.rules.globs import compile_globs, compile_hosts, normalize_host
 from geonotice.rules.model import Notice, Window
 from geonotice.rules.moments import format_moment, utc
@@ -149,13 +150,16 @@ def _explain_reader(engine: Engine, notice: Notice, region: Region, reasons: lis
                 continue
             cancelled = next((c for c in codes if c in cancels), None)
             if cancelled is None:
-                reasons.append(Reason(Aspect.JURISDICTION, True, f"{region} is in {name} (through {code})"))
+                through = code if code == str(region) else f"{code}, {place_name(code) or code}"
+                detail = f"{named_region(region)} is in {name} (through {through})"
+                reasons.append(Reason(Aspect.JURISDICTION, True, detail))
                 return _ReaderFinding(True, name, code)
             excluded_by = excluded_by or cancelled
     if excluded_by is not None:
-        detail = f"{region} is excepted from {', '.join(notice.jurisdictions)} by {excluded_by}"
+        names = ", ".join(notice.jurisdictions)
+        detail = f"{named_region(region)} is excepted from {names} by {named(excluded_by)}"
     elif notice.jurisdictions:
-        detail = f"{region} is in none of {', '.join(notice.jurisdictions)}"
+        detail = f"{named_region(region)} is in none of {', '.join(notice.jurisdictions)}"
     else:
         detail = "the notice applies to no jurisdiction"
     reasons.append(Reason(Aspect.JURISDICTION, False, detail))

@@ -119,3 +119,64 @@ def compile_hosts(hosts: Iterable[str]) -> re.Pattern[str] | None:
     if not parts:
         return None
     return re.compile("|".join(parts))
+
+
+def _expanded(glob: str) -> list[str]:
+    """``glob`` with its choices written out: ``/{en,ru}/a`` is ``/en/a`` and ``/ru/a``."""
+    start = glob.find("{")
+    if start < 0:
+        return [glob]
+    end = glob.index("}", start)
+    return [
+        expanded
+        for choice in glob[start + 1 : end].split(",")
+        for expanded in _expanded(glob[:start] + choice + glob[end + 1 :])
+    ]
+
+
+def _tokens(glob: str) -> list[str]:
+    return re.findall(r"\*\*|.", glob, re.DOTALL)
+
+
+def _after(tokens: list[str], prefix: str) -> set[int]:
+    """Where in ``tokens`` a match can be once ``prefix`` is read (empty: no match starts so)."""
+
+    def closure(positions: set[int]) -> set[int]:
+        pending, seen = list(positions), set(positions)
+        while pending:
+            position = pending.pop()
+            if position < len(tokens) and tokens[position] in ("*", "**") and position + 1 not in seen:
+                seen.add(position + 1)
+                pending.append(position + 1)
+        return seen
+
+    states = closure({0})
+    for char in prefix:
+        following = set()
+        for position in states:
+            if position == len(tokens):
+                continue
+            token = tokens[position]
+            if token == "**" or (token == "*" and char != "/"):
+                following.add(position)
+            elif (token == "?" and char != "/") or token == char:
+                following.add(position + 1)
+        states = closure(following)
+        if not states:
+            break
+    return states
+
+
+def covers_pages_under(globs: Iterable[str], excepted: Iterable[str], prefix: str) -> bool:
+    """Whether some page under ``prefix`` (``/uk/``) matches one of ``globs`` without all of
+    them being excepted: whether a notice with these ``pages`` reaches that part of the site."""
+    reaches = any(_after(_tokens(g), prefix) for glob in globs for g in _expanded(glob))
+    if not reaches:
+        return False
+    for glob in excepted:
+        for pattern in _expanded(glob):
+            tokens = _tokens(pattern)
+            # An except that matches whatever follows the prefix leaves nothing under it.
+            if any(all(token == "**" for token in tokens[p:]) for p in _after(tokens, prefix)):
+                return False
+    return True

@@ -17,7 +17,7 @@ from types import TracebackType
 from geonotice._watch import FileWatcher, Signature, Watched, file_signature
 from geonotice.errors import RulesError
 from geonotice.rules.engine import Engine
-from geonotice.rules.files import check_path, rules_files
+from geonotice.rules.files import check_path, watched_files
 from geonotice.rules.model import Ruleset
 from geonotice.yamlcheck.problems import Problem
 
@@ -65,21 +65,33 @@ class RulesHolder(Watched):
         return self.engine.ruleset
 
     def _signature(self) -> Signature:
-        # The path itself counts too: swapping a symlinked directory changes its inode.
+        # The path itself counts too: swapping a symlinked directory changes its inode. A file
+        # that turns into a broken link or a directory changes its entry, so it is reported.
         assert self.path is not None
-        return file_signature([self.path, *rules_files(self.path)])
+        return file_signature([self.path, *watched_files(self.path)])
 
-    def _on_change(self) -> None:
-        self.reload()
+    def _on_change(self) -> bool:
+        # False tells the watcher the files changed while they were read: look again later.
+        return self._reload() is not None
 
     def reload(self) -> bool:
         """Read the rules again now; returns whether a new version replaced the current one.
 
-        An invalid version is logged (every problem, at error level) and discarded.
+        An invalid version is logged (every problem, at error level) and discarded; so is a
+        version whose files changed while they were being read (a copy caught half-way).
         """
+        return self._reload() is True
+
+    def _reload(self) -> bool | None:
+        """``reload``, telling a refused version (``False``) from files that changed while they
+        were read (``None``: nothing was decided)."""
         if self.path is None:
             return False
+        before = self._signature()
         ruleset, problems = check_path(self.path)
+        if self._signature() != before:
+            logger.info("rules at %s changed while they were read; read again once settled", self.path)
+            return None
         if ruleset is None:
             self.problems = tuple(problems)
             errors = [p for p in problems if p.is_error]

@@ -23,6 +23,7 @@ class PlacementKind(StrEnum):
     BODY_START = "start-of-body"  # right after the <body ...> start tag
     BODY_END = "end-of-body"  # right before </body>
     ARTICLE_START = "start-of-article"  # right after the first <article ...> start tag
+    AFTER_HEADLINE = "after-headline"  # right after the end of the first <h1> (inside the article if any)
     ELEMENT = "element"  # right after the start tag of the element with a given id
     MARKER = "marker"  # in place of a marker comment <!-- geonotice: NAME -->
 
@@ -105,6 +106,12 @@ class Notice:
     priority: int = 0
     metadata: NoticeMetadata = NoticeMetadata()
     source: str = ""  # "path:line" of its definition, for explanations
+    # A name the site's CSS can style the notice by (the class ``geonotice-style-NAME``), so a
+    # label can meet a legal size or contrast requirement; "" for none.
+    style: str = ""
+    # Under review: checked, explained and testable (``Engine(..., include_drafts=True)``), and
+    # never served: the engine that answers requests leaves drafts out.
+    draft: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "texts", _frozen_texts(self.texts))

@@ -94,7 +94,8 @@ NOTICE_FIELDS = (
     Field(
         "placement",
         values.PLACEMENT,
-        "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, "
+        "Where on the page: `start-of-body`, `end-of-body`, `start-of-article`, `after-headline` "
+        '(right after the first `<h1>`, as labels required "directly under the headline" must be), '
         "`{element: ID}` (inside the element with that id, at its start) or `{marker: NAME}` "
         "(in place of the comment `<!-- geonotice: NAME -->`).",
         default="`start-of-body`",
@@ -108,6 +109,27 @@ NOTICE_FIELDS = (
         default="never",
     ),
     Field("priority", INTEGER, "Order when several notices apply: higher comes first.", default="`0`"),
+    Field(
+        "style",
+        values.STYLE_NAME,
+        "A name the site's CSS styles the notice by: `style: label-large` gives it the class "
+        "`geonotice-style-label-large` (for a legal size or contrast).",
+        default="none",
+    ),
+    Field(
+        "single language",
+        values.BOOLEAN,
+        "`true` when the notice must be shown in its default language on every page, whatever "
+        "the page's language (a label the law requires in one language): it then has that text only.",
+        default="`false`",
+    ),
+    Field(
+        "status",
+        values.STATUS,
+        "`live`, or `draft` for a notice under review: checked, explained and testable "
+        "(`geonotice test --include-drafts`), never shown to readers.",
+        default="`live`",
+    ),
     Field("legal basis", values.TEXT, "The law or decision that requires the notice."),
     Field("owner", values.TEXT, "Who is responsible for the notice (a person or a team)."),
     Field("last reviewed", values.DATE, "When a lawyer last confirmed the notice (a date)."),
@@ -143,6 +165,14 @@ FILE_FIELDS = (
         values.PREFIX_LANGUAGES,
         'The language of the pages under a path prefix (`"/ru/": ru`), to choose the notice text.',
     ),
+)
+
+
+# Every key of the format, so a syntax error can name the key that lacks its colon.
+KEYS = frozenset(
+    field.key
+    for fields in (FILE_FIELDS, JURISDICTION_FIELDS, NOTICE_FIELDS, PAGES_FIELDS, READERS_FIELDS)
+    for field in fields
 )
 
 

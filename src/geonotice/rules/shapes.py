@@ -79,6 +79,7 @@ def _url_problem(text: str) -> str | None:
 
 ANY_TEXT = TextRule("text", None, lambda text: None)
 NAME = TextRule("a name like 'ru-undesirable-organization'", codes.INVALID_NAME, slug_problem)
+STYLE = TextRule("a style name like 'label-large'", codes.INVALID_NAME, slug_problem)
 LANGUAGE_TAG = TextRule("a language tag like 'en'", codes.INVALID_LANGUAGE, language_problem)
 URL = TextRule("a link", codes.INVALID_URL, _url_problem)
 REGION = TextRule("a region code like 'RU' or 'UA-43'", codes.INVALID_REGION, region_code_problem)

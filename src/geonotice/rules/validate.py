@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from geonotice.rules import schema
 from geonotice.rules.crossref import Checker
 from geonotice.rules.model import Ruleset, digest_files
 from geonotice.yamlcheck.loader import load_marked
@@ -20,22 +21,27 @@ from geonotice.yamlcheck.problems import Problem, has_errors
 
 
 def check_sources(
-    sources: Sequence[tuple[str, bytes | str]], *, now: dt.datetime | None = None
+    sources: Sequence[tuple[str, bytes | str]], *, now: dt.datetime | None = None, complete: bool = True
 ) -> tuple[Ruleset | None, list[Problem]]:
     """Check rules given as ``(display path, content)`` pairs, read in order as one rules version.
 
     Used for files on disk and for rules from elsewhere (a git revision, a test). Returns the
     ruleset (``None`` if any error was found) and every problem, sorted. Never raises for bad input.
     ``now`` (an aware datetime, default the current time) dates the expiry and review warnings.
+    ``complete=False`` says some file of the version could not be read, so what looks undefined or
+    unused across files may be defined or used there: those checks wait until it can be read.
     """
     now = now or dt.datetime.now(dt.UTC)
     checker = Checker(now)
     for path, content in sources:
-        root, problems = load_marked(content, path)
+        root, problems = load_marked(content, path, keys=schema.KEYS)
         checker.problems.extend(problems)
         if root is not None or not problems:
-            checker.check_file(path, root)
-    checker.cross_check()
+            checker.check_file(path, root, blank=not _as_bytes(content).strip())
+        else:
+            complete = False  # a file YAML cannot read: the rest would be guesses
+    if complete:
+        checker.cross_check()
     problems = sorted(set(checker.problems))
     if has_errors(problems):
         return None, problems

@@ -24,6 +24,7 @@ from geonotice.rules.shapes import (
     NAME,
     REGION,
     SLUG,
+    STYLE,
     URL,
     Ref,
     as_moment,
@@ -36,12 +37,14 @@ from geonotice.rules.vocabulary import (
     REGION_PATTERN,
     SIMPLE_PLACEMENTS,
     SLUG_PATTERN,
+    STATUSES,
     TARGETED_PLACEMENTS,
     VERSION,
 )
 from geonotice.yamlcheck import INVALID, ValueType, Walker
+from geonotice.yamlcheck import codes as yaml_codes
 from geonotice.yamlcheck.fields import fixed
-from geonotice.yamlcheck.hints import did_you_mean
+from geonotice.yamlcheck.hints import choice_hint, did_you_mean
 from geonotice.yamlcheck.loader import Marked, MarkedMapping, MarkedScalar, describe
 from geonotice.yamlcheck.values import INTEGER, check_text, text, text_list
 from geonotice.yamlcheck.walker import join
@@ -72,6 +75,34 @@ NAMES = text_list(NAME, _SLUG_SCHEMA, keep=_ref)
 GLOBS = text_list(GLOB, {"type": "string", "pattern": "^/"})
 HOSTS = text_list(HOST, {"type": "string"}, keep=lambda host, node, path: host.lower())
 MEDIA_TYPES = text_list(CONTENT_TYPE, {"enum": list(CONTENT_TYPES)})
+
+
+STYLE_NAME = text(STYLE, _SLUG_SCHEMA)
+
+
+# -- choices ----------------------------------------------------------------------------------------------
+
+
+def _boolean(walker: Walker, node: Marked, where: str) -> Any:
+    if isinstance(node, MarkedScalar) and isinstance(node.value, bool):
+        return node.value
+    walker.report(node, yaml_codes.WRONG_TYPE, f"{where}: expected true or false, got {describe(node)}")
+    return INVALID
+
+
+def _status(walker: Walker, node: Marked, where: str) -> Any:
+    status = walker.string(node, where, "live or draft")
+    if status is None:
+        return INVALID
+    if status not in STATUSES:
+        hint = choice_hint(status, STATUSES)
+        walker.report(node, codes.INVALID_STATUS, f"{where}: unknown status {status!r}{hint}")
+        return INVALID
+    return status
+
+
+BOOLEAN = ValueType(_boolean, fixed({"type": "boolean"}))
+STATUS = ValueType(_status, fixed({"enum": list(STATUSES)}))
 
 
 # -- dates ------------------------------------------------------------------------------------------------
@@ -143,8 +174,8 @@ def _texts(walker: Walker, node: Marked, where: str) -> Any:
         if not html.strip():
             walker.report(value, codes.EMPTY_TEXT, f"{here}: the text is empty")
             continue
-        for problem in html_problems(html):
-            walker.report(value, codes.DISALLOWED_HTML, f"{here}: {problem}")
+        for code, problem in html_problems(html):
+            walker.report(value, code, f"{here}: {problem}")
         texts[key.name] = html
     return texts
 

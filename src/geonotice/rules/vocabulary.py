@@ -20,6 +20,12 @@ TARGETED_PLACEMENTS = (PlacementKind.ELEMENT.value, PlacementKind.MARKER.value)
 # Every other placement kind is written as its name: a new PlacementKind is a new placement here.
 SIMPLE_PLACEMENTS = tuple(kind.value for kind in PlacementKind if kind.value not in TARGETED_PLACEMENTS)
 
+# A notice is live (served) or a draft under review (checked and testable, never served).
+LIVE, DRAFT = "live", "draft"
+STATUSES = (LIVE, DRAFT)
+# The class a notice's ``style`` becomes: ``style: label-large`` → ``geonotice-style-label-large``.
+STYLE_CLASS_PREFIX = "geonotice-style-"
+
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 LANGUAGE_PATTERN = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 REGION_PATTERN = r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?"

@@ -23,7 +23,7 @@ from geonotice.rules.model import (
 )
 from geonotice.rules.moments import format_moment
 from geonotice.rules.shapes import Ref, slug_problem
-from geonotice.rules.vocabulary import VERSION
+from geonotice.rules.vocabulary import DRAFT, VERSION
 from geonotice.yamlcheck import INVALID, Section, Walker
 from geonotice.yamlcheck.loader import Marked, MarkedKey, MarkedMapping, MarkedScalar, MarkedSequence
 from geonotice.yamlcheck.problems import START, Positioned, Problem, ProblemCode
@@ -67,9 +67,17 @@ class FileChecker:
     def report(self, path: str, at: Positioned, code: ProblemCode, message: str) -> None:
         self.problems.append(Problem.at(path, at, code, message))
 
-    def check_file(self, path: str, root: Marked | None) -> None:
+    def check_file(self, path: str, root: Marked | None, *, blank: bool = False) -> None:
+        """Walk one loaded file; ``blank`` says it has no bytes but white space."""
         if root is None:
-            self.report(path, START, codes.EMPTY_FILE, "the file is empty")
+            message = (
+                "the file is empty, as a deploy that failed half way leaves it: put its rules "
+                "back, or delete the file"
+                if blank
+                else "the file has no rules in it, only comments: write at least 'version: 1', "
+                "or delete the file"
+            )
+            self.report(path, START, codes.EMPTY_FILE, message)
             return
         walker = Walker(path, self.problems)
         mapping = walker.root(root, "a rules file is a mapping (version:, notices: ...)")
@@ -148,6 +156,16 @@ class FileChecker:
                 codes.MISSING_DEFAULT_TEXT,
                 f"{where}: text: no text in the default language {language!r} (texts given: {have})",
             )
+        others = [other for other in texts if other != language]
+        if section.get("single language", False) and language in texts and others:
+            self.report(
+                path,
+                node.get("single language") or node,
+                codes.SINGLE_LANGUAGE,
+                f"{where}: single language: the notice is shown in {language!r} on every page, so its "
+                f"{', '.join(repr(o) for o in others)} text would never be shown: delete "
+                f"{'it' if len(others) == 1 else 'them'}, or delete 'single language'",
+            )
         window = Window(section.get("from"), section.get("until"))
         if window.start and window.end and window.end <= window.start:
             until = node.get("until")
@@ -215,6 +233,8 @@ class FileChecker:
                 reference_url=section.get("reference", ""),
             ),
             source=f"{path}:{node.line}",
+            style=section.get("style", ""),
+            draft=section.get("status") == DRAFT,
         )
         self.notices[notice_id] = NoticeDraft(notice, path, section, applies_to)
 

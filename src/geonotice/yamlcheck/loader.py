@@ -12,13 +12,16 @@ What ``yaml.safe_load`` quietly accepts is refused here, as problems rather than
 Scalars are still resolved the YAML 1.1 way (``NO`` is ``false``, ``2024-01-01`` a date), because
 the walker must *see* that happen to tell the author to quote the value (yamllint's ``truthy``).
 
-Each refusal names its code from ``codes.py``. A new refusal (or a plainer wording of a PyYAML
-syntax error) is a branch here plus, for a new kind, a code there.
+Each refusal names its code from ``codes.py``. A new refusal is a branch here plus, for a new kind,
+a code there; a plainer wording of a PyYAML syntax error is a diagnosis in ``syntax.py``, which
+also says what to type instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +29,7 @@ import yaml
 
 from geonotice.yamlcheck import codes
 from geonotice.yamlcheck.problems import START, Place, Positioned, Problem, ProblemCode
+from geonotice.yamlcheck.syntax import plain_syntax_error, unusual_spaces
 
 __all__ = [
     "MAX_BYTES",
@@ -46,17 +50,20 @@ MAX_BYTES = 1_000_000  # a rules file is a few kilobytes; a megabyte is a mistak
 MAX_DEPTH = 32  # the format nests four deep; PyYAML recurses per level
 
 ScalarValue = str | int | float | bool | None | dt.date | dt.datetime
+_DASHED = re.compile(r"-[^\s\d-]")  # "-RU": a list item, its space forgotten ("-5" is a number)
 
 
 @dataclass(frozen=True, slots=True)
 class MarkedScalar:
-    """A scalar as loaded (``value``) and as written (``text``, without quotes)."""
+    """A scalar as loaded (``value``) and as written (``text``, without quotes). ``broken`` marks
+    one the loader already reported (a date that is not one), so no check reports it again."""
 
     value: ScalarValue
     text: str
     quoted: bool
     line: int
     column: int
+    broken: bool = False
 
     @property
     def kind(self) -> str:
@@ -214,13 +221,16 @@ def _offset_place(text: str, offset: int) -> Place:
 
 
 def load_marked(
-    data: bytes | str, path: str, *, max_bytes: int = MAX_BYTES
+    data: bytes | str, path: str, *, max_bytes: int = MAX_BYTES, keys: Collection[str] = ()
 ) -> tuple[Marked | None, list[Problem]]:
     """Load one YAML document into marked nodes.
 
-    ``path`` is only used in problems (it may be a display name such as ``rev:rules/a.yaml``).
+    ``path`` is only used in problems (it may be a display name such as ``rev:rules/a.yaml``);
+    ``keys`` are the format's keys, which let a syntax error name the key that lacks its colon.
     Returns the root node (``None`` for an empty document, or when the text cannot be loaded) and
-    the problems found, all errors. Never raises for bad input.
+    the problems found, all errors. A syntax error is one problem in plain words (``syntax.py``),
+    with nothing after it: what follows a syntax error is not worth reading. Never raises for bad
+    input.
     """
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
@@ -232,9 +242,18 @@ def load_marked(
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            return None, [Problem(path, line, column, "file is not valid UTF-8 text", codes.SYNTAX)]
+            message = (
+                "the file is not UTF-8 text from here on (saved in another encoding, such as "
+                "Windows-1251?): save it as UTF-8"
+            )
+            return None, [Problem(path, line, column, message, codes.SYNTAX)]
     else:
         text = data
+    for number, content in enumerate(text.split("\n"), 1):
+        # YAML reads these as part of a key, not as indentation: the file would load, wrongly.
+        spaces = unusual_spaces(content, number)
+        if spaces is not None:
+            return None, [Problem(path, spaces.line, spaces.column, spaces.message, codes.SYNTAX)]
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
@@ -247,13 +266,11 @@ def load_marked(
         return None, [Problem.at(path, _place(refused.mark), refused.code, refused.message)]
     except yaml.reader.ReaderError as error:
         at = _offset_place(text, error.position)
-        return None, [Problem.at(path, at, codes.SYNTAX, f"syntax error: {error.reason}")]
+        message = f"an invisible control character ({chr(error.character)!r}) is here: delete it"
+        return None, [Problem.at(path, at, codes.SYNTAX, message)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = error.problem or error.context or "invalid YAML"
-        if error.context and message.startswith("but "):
-            message = f"{error.context}, {message}"  # "expected a single document..., but found another"
-        return None, [Problem.at(path, _place(mark), codes.SYNTAX, f"syntax error: {message}")]
+        diagnosis = plain_syntax_error(text, error, keys)
+        return None, [Problem(path, diagnosis.line, diagnosis.column, diagnosis.message, codes.SYNTAX)]
     except yaml.YAMLError as error:
         return None, [Problem.at(path, START, codes.SYNTAX, f"syntax error: {error}")]
     except RecursionError:
@@ -261,20 +278,32 @@ def load_marked(
     finally:
         if loader is not None:
             loader.dispose()
+    dashes = [p for p in problems if p.code is codes.SYNTAX]
+    if dashes:
+        return None, dashes[:1]  # a list item without its space: the rest is not what was meant
     return marked, sorted(problems)
 
 
 def _convert(loader: _Loader, node: yaml.Node, path: str, problems: list[Problem]) -> Marked:
     at = _place(node.start_mark)
     if isinstance(node, yaml.ScalarNode):
+        broken = False
         try:
             value = loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError) as error:
             # e.g. 2024-13-45 has the shape of a date, so YAML tries and fails to make one
-            message = f"invalid value {node.value!r}: {error}"
+            message = (
+                f"{node.value!r} looks like a date but is not one ({error}): write a real date, "
+                'year-month-day, or put the text in quotes ("...")'
+            )
             problems.append(Problem.at(path, at, codes.INVALID_VALUE, message))
-            value = node.value
-        return MarkedScalar(value, node.value, node.style in ("'", '"'), at.line, at.column)
+            value, broken = node.value, True
+        if node.style is None and isinstance(value, str) and _DASHED.match(value):
+            # "-RU" on its own line is a list item without the space after its dash.
+            item = value.split()[0]
+            message = f"a list item needs a space after its dash: write '- {item[1:]}'"
+            problems.append(Problem.at(path, at, codes.SYNTAX, message))
+        return MarkedScalar(value, node.value, node.style in ("'", '"'), at.line, at.column, broken)
     if isinstance(node, yaml.SequenceNode):
         return MarkedSequence(
             tuple(_convert(loader, item, path, problems) for item in node.value), at.line, at.column
@@ -291,7 +320,8 @@ def _convert(loader: _Loader, node: yaml.Node, path: str, problems: list[Problem
         first = seen.get(key_node.value)
         if first is not None:
             message = (
-                f"duplicate key {key_node.value!r} (first given on line {first.line}); only one can count"
+                f"duplicate key {key_node.value!r} (first given on line {first.line}): YAML would keep "
+                "only one; delete one of the two, or merge them"
             )
             problems.append(Problem.at(path, key_at, codes.DUPLICATE_KEY, message))
             continue

@@ -53,9 +53,22 @@ def check_text(walker: Walker, node: Marked, where: str, rule: TextRule) -> Any:
     problem = rule.problem(text)
     if problem is not None:
         assert rule.code is not None, f"{rule.what}: a rule that finds problems names their code"
+        inner = _inside_curly_quotes(text)
+        if inner is not None and isinstance(node, MarkedScalar) and not node.quoted:
+            problem = (
+                f"{text!r} is in curly quotes, which YAML keeps as part of the text (a word "
+                f'processor typed them): type straight quotes instead, "{inner}"'
+            )
         walker.report(node, rule.code, f"{where}: {problem}")
         return INVALID
     return text
+
+
+def _inside_curly_quotes(text: str) -> str | None:
+    """The text inside the curly quotes that wrap ``text`` whole (“NO”, ‘NO’), if they do."""
+    if len(text) > 2 and text[0] in "“‘„‚«" and text[-1] in "”’“‘»":
+        return text[1:-1]
+    return None
 
 
 def text(rule: TextRule, schema: JsonSchema) -> ValueType:

@@ -12,10 +12,11 @@ below it are joined with ``.``.
 from __future__ import annotations
 
 from geonotice.yamlcheck import codes
-from geonotice.yamlcheck.fields import Field, Section, fields_by_key
+from geonotice.yamlcheck.fields import INVALID, Field, Section, fields_by_key
 from geonotice.yamlcheck.hints import choice_hint
 from geonotice.yamlcheck.loader import Marked, MarkedMapping, MarkedScalar, MarkedSequence, describe
 from geonotice.yamlcheck.problems import Positioned, Problem, ProblemCode
+from geonotice.yamlcheck.syntax import colon_fix
 
 MAPPING = "a mapping (key: value lines)"
 
@@ -78,9 +79,13 @@ class Walker:
         known = fields_by_key(fields)
         for key, value in node.entries:
             spec = known.get(key.name)
-            if spec is not None:
-                here = join(where, key.name, labelled=labelled)
-                result.values[key.name] = spec.type.check(self, value, here)
+            if spec is None:
+                continue
+            if isinstance(value, MarkedScalar) and value.broken:
+                result.values[key.name] = INVALID  # the loader said what is wrong with it
+                continue
+            here = join(where, key.name, labelled=labelled)
+            result.values[key.name] = spec.type.check(self, value, here)
         result.clean = len(self.problems) == before
         return result
 
@@ -102,7 +107,9 @@ class Walker:
             return MarkedMapping((), node.line, node.column)
         if isinstance(node, MarkedMapping) and (node.entries or not keys_needed):
             return node
-        self.report(node, codes.WRONG_TYPE, f"{where}: expected {what}, got {describe(node)}")
+        self.report(
+            node, codes.WRONG_TYPE, f"{where}: expected {what}, got {describe(node)}{_colon_hint(node)}"
+        )
         return None
 
     def sequence(self, node: Marked, where: str) -> tuple[Marked, ...]:
@@ -117,6 +124,8 @@ class Walker:
     def string(self, node: Marked, where: str, what: str) -> str | None:
         """A text value; what YAML turned into a boolean, number or date is reported with "quote it"."""
         if isinstance(node, MarkedScalar):
+            if node.broken:
+                return None  # already reported by the loader
             if isinstance(node.value, str):
                 return node.value
             if node.value is None:
@@ -131,3 +140,11 @@ class Walker:
             return None
         self.report(node, codes.WRONG_TYPE, f"{where}: expected {what}, got {describe(node)}")
         return None
+
+
+def _colon_hint(node: Marked) -> str:
+    """What to type when a key was written without its colon (``russia`` for ``russia:``)."""
+    if not isinstance(node, MarkedScalar) or node.quoted or not isinstance(node.value, str):
+        return ""
+    fix = colon_fix(node.value.strip())
+    return f"; if {node.value.strip()!r} is a key, write it with a colon: '{fix}'" if fix else ""
