@@ -30,6 +30,7 @@ from geonotice.inject.headers import CachePolicy
 from geonotice.inject.metrics import NoticeMetrics
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
 from geonotice.locate import GeoHeaders, Locator
+from geonotice.locate.serverproxy import ServerProxyCheck
 from geonotice.observe.evidence import EvidenceRecorder
 from geonotice.observe.observer import Observer
 from geonotice.observe.sources import RegionSources
@@ -78,6 +79,8 @@ class GeoNoticeMiddleware:
         # request header tells variants apart, so covered pages must not be stored by shared
         # caches at all; when it comes from a CDN header, that header joins the cache key.
         self.cache_policy = CachePolicy(vary=self.locator.vary_headers, private=settings.geoip_db is not None)
+        # Warns once if the server resolved forwarding headers itself (uvicorn's --proxy-headers).
+        self.server_proxy_check = ServerProxyCheck(self.locator.trusted_proxies)
         # With an edge that sends the reader's variant, a believed variant is the cache key: the
         # page stays as cacheable as the app made it. Any other request to a covered page is
         # served private (docs/caching.md).
@@ -201,6 +204,7 @@ class GeoNoticeMiddleware:
         if variant is not None:  # the edge placed the reader: no lookup
             region, cache = variant.representative, self.variant_policy
         else:
+            self.server_proxy_check.check(scope)
             region = self.locator.locate(scope)
         decision = engine.evaluate(region, path, host, at)
         policy = self._versioned(cache, engine) if self._version_header else cache

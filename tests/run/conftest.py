@@ -21,7 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 GEONOTICE = Path(sys.executable).with_name("geonotice")
+UVICORN = Path(sys.executable).with_name("uvicorn")
 URL = re.compile(r"http://127\.0\.0\.1:\d+/")
+UVICORN_URL = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 START_TIMEOUT = 60.0
 
 
@@ -96,6 +98,34 @@ class Launcher:
         self.close(process)
         command = " ".join(args)
         pytest.fail(f"geonotice {command} did not start; it printed {printed!r}\nstderr:\n{log.read_text()}")
+
+    def start_uvicorn(self, args: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None) -> Served:
+        """Run ``uvicorn ARGS --port 0`` in ``cwd``, as a reader of our README would, and wait until
+        it serves. Its logs (geonotice's warnings among them) go to ``Served.log``."""
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith(("GEONOTICE_", "FORWARDED_ALLOW_IPS"))
+        }
+        environment.update(env or {})
+        log = self.logs / f"uvicorn-{len(self.started)}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [str(UVICORN), *args, "--port", "0"],
+                cwd=cwd,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        self.started.append(process)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline and process.poll() is None:
+            found = UVICORN_URL.search(log.read_text())
+            if found:
+                return Served(found[1] + "/", "", process, log)
+            time.sleep(0.05)
+        process.kill()
+        process.wait(10)
+        pytest.fail(f"uvicorn {' '.join(args)} did not start:\n{log.read_text()}")
 
     def stop_all(self) -> None:
         for process in self.started:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geonotice.demo.site import load_articles, showcase_articles
+from geonotice.demo.site import Article, load_articles, showcase_articles
 
 if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
     from playwright import sync_api
@@ -32,6 +32,10 @@ pytestmark = pytest.mark.browser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 VIEWPORT = {"width": 1280, "height": 800}
+# A phone 390 px wide (iPhone 12 to 15): about 664 px of the page show between the browser's bars.
+PHONE = {"width": 390, "height": 664}
+# What "the first lines of the notice" means: its bold opening, which says who it is for.
+FIRST_LINES = 3
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -116,4 +120,26 @@ def test_a_reader_in_berlin_sees_no_notice(browser: Browser, demo: Served) -> No
     assert page.locator("article h1").is_visible()
     assert errors == []
     page.screenshot(path=str(DOCS / "screenshot-berlin.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("article", [ENGLISH, RUSSIAN], ids=["english", "russian"])
+def test_on_a_phone_the_headline_and_the_first_lines_of_the_notice_share_the_first_screen(
+    browser: Browser, demo: Served, article: Article
+) -> None:
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)  # type: ignore[arg-type]
+    page.goto(f"{demo.url}_demo/as/moscow?next={article.path}", wait_until="load")
+    headline = page.locator("article h1").bounding_box()
+    notice = page.locator("aside.geonotice-notice")
+    assert headline is not None and notice.is_visible()
+    assert headline["y"] >= 0 and headline["y"] + headline["height"] <= PHONE["height"], headline
+    top, line_height, clipped = notice.evaluate(
+        "e => { const s = getComputedStyle(e), r = e.getBoundingClientRect();"
+        " return [r.top + parseFloat(s.borderTopWidth) + parseFloat(s.paddingTop),"
+        " parseFloat(s.lineHeight), e.scrollHeight > e.clientHeight]; }"
+    )
+    assert top + FIRST_LINES * line_height <= PHONE["height"], (top, line_height)
+    assert not clipped, "the whole notice is shown: nothing of it is cut off or scrolled away"
+    if article is ENGLISH:
+        page.screenshot(path=str(DOCS / "screenshot-moscow-phone.png"))
     page.close()

@@ -12,6 +12,7 @@ from geonotice.policy.cases import find_case_files, load_case_file
 from geonotice.policy.junit import write_junit
 from geonotice.policy.report import format_report, report_json
 from geonotice.policy.runner import run_policy
+from geonotice.policy.wrappers import AppSlot
 from geonotice.rules import check_rules
 from geonotice.rules.files import POLICY_SUFFIX as CASE_SUFFIX
 from geonotice.yamlcheck.problems import format_problems
@@ -78,9 +79,15 @@ def policy_test(
     app = None
     if app_spec is not None:
         try:
-            app = import_app_from(app_spec, app_dir, factory=factory)
+            app = AppSlot(import_app_from(app_spec, app_dir, factory=factory))
         except ConfigError as error:
             raise BadArgument("--app", str(error)) from None
+        if app.replaces is not None:
+            click.echo(
+                f"--app: the app's own GeoNoticeMiddleware ({app.replaces}) is replaced, for this run, "
+                "by one with the rules and readers of the cases",
+                err=True,
+            )
     ruleset, problems = check_rules(rules)
     if ruleset is None:
         click.echo(format_problems(problems), nl=False, err=True)

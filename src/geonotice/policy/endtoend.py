@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 from starlette.types import ASGIApp
 
 from geonotice.locate import GeoHeaders
 from geonotice.policy.cases import PolicyCase
 from geonotice.policy.harness import PROXY, SetUp, SetUps
 from geonotice.policy.shown import Shown, notices_in_page
+from geonotice.policy.wrappers import AppSlot, Wrapped
 from geonotice.region import Region
 from geonotice.rules.model import Ruleset
 
@@ -52,30 +52,32 @@ class Fetched:
 class Middlewares:
     """The middlewares of one run around one app, built lazily, one per way of reaching it."""
 
-    def __init__(self, app: ASGIApp, ruleset: Ruleset, geoip_db: Path | None) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp | AppSlot, ruleset: Ruleset, geoip_db: Path | None) -> None:
+        """Raises ``ConfigError`` when the app has a ``GeoNoticeMiddleware`` of its own that a run
+        cannot replace (``AppSlot``)."""
+        self.slot = app if isinstance(app, AppSlot) else AppSlot(app)
         self.ruleset = ruleset
         self.geoip_db = geoip_db
         self._at: dt.datetime | None = None
-        self._built: SetUps[GeoNoticeMiddleware] = SetUps("the middleware could not be set up: ")
+        self._built: SetUps[Wrapped] = SetUps("the middleware could not be set up: ")
         self._runner = asyncio.Runner()
 
     def close(self) -> None:
-        for middleware in self._built.built():
-            middleware.close()
+        for wrapped in self._built.built():
+            wrapped.middleware.close()
         self._runner.close()
 
     def _clock(self) -> dt.datetime:
         return self._at if self._at is not None else dt.datetime.now(dt.UTC)
 
-    def _middleware(self, key: object, **options: object) -> SetUp[GeoNoticeMiddleware]:
+    def _middleware(self, key: object, **options: object) -> SetUp[Wrapped]:
         # Imported here: engine-only runs (and the pytest plugin) need none of the response machinery.
         from geonotice.middleware import GeoNoticeMiddleware
 
-        return self._built.get(
-            key,
-            lambda: GeoNoticeMiddleware(self.app, rules=self.ruleset, clock=self._clock, **options),
-        )
+        def build(app: ASGIApp) -> GeoNoticeMiddleware:
+            return GeoNoticeMiddleware(app, rules=self.ruleset, clock=self._clock, **options)
+
+        return self._built.get(key, lambda: self.slot.wrap(build))
 
     def fetch(self, case: PolicyCase, region: Region) -> Fetched:
         """Request the case's page as its reader; never raises (an app error is reported)."""
@@ -105,7 +107,7 @@ class Middlewares:
             headers["Accept-Language"] = case.language
         self._at = case.at
         try:
-            return self._runner.run(_get(middleware.value, client, _absolute(case.url), headers))
+            return self._runner.run(_get(middleware.value.app, client, _absolute(case.url), headers))
         except Exception as error:  # the app's own failure is a finding, not a crash of the run
             return Fetched(error=f"GET {case.url} failed: {type(error).__name__}: {error}")
         finally:
@@ -113,6 +115,8 @@ class Middlewares:
 
 
 async def _get(app: ASGIApp, client: str, url: str, headers: dict[str, str]) -> Fetched:
+    import httpx  # only end-to-end runs need it: the commands that serve pages start without it
+
     transport = httpx.ASGITransport(app=app, client=(client, PROXY.port))
     async with httpx.AsyncClient(transport=transport) as http:
         response = await http.get(url, headers=headers)

@@ -24,6 +24,7 @@ from geonotice.policy.harness import PROXY, SetUps
 from geonotice.policy.placed import check_placed
 from geonotice.policy.report import CaseResult, Coverage, Outcome, TestReport
 from geonotice.policy.shown import Shown, shown_by_engine
+from geonotice.policy.wrappers import AppSlot
 from geonotice.region import ANONYMOUS, UNKNOWN, Region, named_region
 from geonotice.rules import Engine
 from geonotice.rules.model import Ruleset
@@ -46,7 +47,7 @@ class _Run:
 
     engine: Engine
     geoip_db: Path | None
-    app: ASGIApp | None
+    app: ASGIApp | AppSlot | None
     locators: SetUps[Locator] = field(default_factory=SetUps)
     shown: set[str] = field(default_factory=set)
     regions: list[Region] = field(default_factory=list)
@@ -65,7 +66,7 @@ def run_policy(
     files: Sequence[PolicyFile],
     *,
     geoip_db: str | Path | None = None,
-    app: ASGIApp | None = None,
+    app: ASGIApp | AppSlot | None = None,
     require_coverage: bool = False,
     include_drafts: bool = False,
 ) -> TestReport:
@@ -75,13 +76,18 @@ def run_policy(
         ruleset: the rules under test (or an engine already built from them).
         files: loaded case files; their problems are reported as failures, never raised.
         geoip_db: the database for readers given by address, unless a case file names its own.
-        app: an ASGI app; when given, each case also runs end to end through the middleware.
+        app: an ASGI app; when given, each case also runs end to end through the middleware. An
+            app that has a ``GeoNoticeMiddleware`` at its top has it replaced by the run's
+            (``geonotice.policy.wrappers``).
         require_coverage: make gaps in coverage fail the run (``TestReport.failed``).
         include_drafts: decide every case as if the draft notices were live (a file can ask
             for its own cases with ``include-drafts: true``).
 
     Returns:
         The report; nothing in the cases makes this raise.
+
+    Raises:
+        ConfigError: ``app`` has a ``GeoNoticeMiddleware`` of its own that cannot be replaced.
     """
     if isinstance(ruleset, Engine):
         ruleset = ruleset.ruleset if include_drafts and not ruleset.include_drafts else ruleset
