@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+from geonotice.inject import walker
 from geonotice.inject.outcomes import PlacementOutcome
-from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode, TokenizerState, walk
+from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode
 from geonotice.inject.trackers import Needs, Tracker, tracker_for
 from geonotice.rules.model import Placement
 
@@ -121,7 +122,9 @@ class PageRewriter:
         self.landings: list[Landing] = []
         # Where the fallbacks went, once there are any.
         self.fallback_outcome = PlacementOutcome.END_OF_BODY
-        self._tokenizer = TokenizerState()
+        # The walk (compiled or Python) is chosen once per page: its state type goes with it.
+        self._walker = walker.current
+        self._tokenizer = self._walker.new_state()
         self._done = not self._trackers
         self._gave_up = False
         self._ended_in = ""
@@ -181,7 +184,11 @@ class PageRewriter:
         self._held = bytearray()
         state = self._tokenizer
         self._ended_in = (
-            "gave up" if self._gave_up else "template" if state.template_depth else _ENDED_IN[state.mode]
+            "gave up"
+            if self._gave_up
+            else "template"
+            if state.template_depth
+            else _ENDED_IN[Mode(state.mode)]
         )
         if self._done and not self._gave_up:
             return tail
@@ -225,6 +232,7 @@ class PageRewriter:
     def _scan(self, buf: bytes | bytearray) -> int:
         """Walks ``buf``; returns the index from which bytes must be held back."""
         state = self._tokenizer
+        walk = self._walker.walk
         pos = state.resume
         while True:
             event = walk(buf, pos, state, self._interest)
