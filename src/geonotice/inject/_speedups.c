@@ -16,7 +16,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define HAVE_SSE2 1
+#endif
 
 /* The tokenizer's modes and tag states: the values of tokenizer.Mode and tokenizer.TagState. */
 enum { M_DATA, M_RAW_TEXT, M_COMMENT, M_BOGUS_COMMENT, M_CDATA, M_PLAINTEXT, M_TAG };
@@ -75,8 +80,10 @@ typedef struct {
     Py_ssize_t n_tests;
     Name keyword;
     int any_tag_tests;             /* some test applies to every tag */
-    unsigned char start_first[256]; /* first bytes of start tag names that may matter */
-    unsigned char end_first[256];   /* first bytes of end tag names that may matter */
+    /* The names that may matter, by first byte: a bit per length (31: longer), so that an ordinary
+     * tag is told apart with one lookup. */
+    uint32_t start_lengths[256];
+    uint32_t end_lengths[256];
 } PlanObject;
 
 static void
@@ -96,6 +103,26 @@ static PyTypeObject PlanType = {
     .tp_dealloc = (destructor)plan_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
 };
+
+static uint32_t
+length_bit(Py_ssize_t n)
+{
+    return (uint32_t)1 << (n < 31 ? n : 31);
+}
+
+static void
+mark_name(uint32_t *lengths, const unsigned char *name, Py_ssize_t n)
+{
+    if (n)
+        lengths[lower[name[0]]] |= length_bit(n);
+}
+
+/* Whether a tag name may be one of the names marked in ``lengths`` (its first byte and length). */
+static inline int
+may_be_named(const uint32_t *lengths, const unsigned char *name, Py_ssize_t n)
+{
+    return n && (lengths[lower[name[0]]] & length_bit(n));
+}
 
 static int
 bytes_name(PlanObject *plan, PyObject *obj, Name *name, const char *what)
@@ -180,7 +207,7 @@ plan_tests(PlanObject *plan, PyObject *interest)
         if (t->tag.n == 0)
             plan->any_tag_tests = 1;
         else
-            plan->start_first[lower[t->tag.s[0]]] = 1;
+            mark_name(plan->start_lengths, t->tag.s, t->tag.n);
     }
     plan->n_tests = n;
     Py_DECREF(items);
@@ -201,8 +228,8 @@ plan_new(PyObject *interest)
     plan->keyword.n = 0;
     plan->keyword.obj = NULL;
     plan->any_tag_tests = 0;
-    memset(plan->start_first, 0, sizeof plan->start_first);
-    memset(plan->end_first, 0, sizeof plan->end_first);
+    memset(plan->start_lengths, 0, sizeof plan->start_lengths);
+    memset(plan->end_lengths, 0, sizeof plan->end_lengths);
     if (plan->keep == NULL)
         goto fail;
     if (name_set(plan, interest, "start_names", &plan->starts, &plan->n_starts) < 0
@@ -216,17 +243,18 @@ plan_new(PyObject *interest)
     Py_DECREF(keyword);
     if (bad < 0)
         goto fail;
-    /* A start tag matters when its name may be one of these; the first byte says "maybe". */
+    /* A start tag matters when its name may be one of these. */
     for (Py_ssize_t i = 0; i < plan->n_starts; i++)
-        if (plan->starts[i].n)
-            plan->start_first[plan->starts[i].s[0]] = 1;
-    for (Py_ssize_t i = 0; i < N_RAW; i++)
-        plan->start_first[(unsigned char)PyBytes_AS_STRING(PyTuple_GET_ITEM(raw_names, i))[0]] = 1;
-    plan->start_first['p'] = plan->start_first['t'] = 1; /* plaintext, template */
+        mark_name(plan->start_lengths, plan->starts[i].s, plan->starts[i].n);
+    for (Py_ssize_t i = 0; i < N_RAW; i++) {
+        PyObject *raw = PyTuple_GET_ITEM(raw_names, i);
+        mark_name(plan->start_lengths, (const unsigned char *)PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw));
+    }
+    mark_name(plan->start_lengths, (const unsigned char *)"plaintext", 9);
+    mark_name(plan->start_lengths, (const unsigned char *)"template", 8);
     for (Py_ssize_t i = 0; i < plan->n_ends; i++)
-        if (plan->ends[i].n)
-            plan->end_first[plan->ends[i].s[0]] = 1;
-    plan->end_first['t'] = 1; /* template */
+        mark_name(plan->end_lengths, plan->ends[i].s, plan->ends[i].n);
+    mark_name(plan->end_lengths, (const unsigned char *)"template", 8);
     return plan;
 fail:
     Py_DECREF(plan);
@@ -671,9 +699,8 @@ complete(Walk *w, Py_ssize_t start, Py_ssize_t end, Py_ssize_t name_end, PyObjec
     const unsigned char *name = b + name_start;
     Py_ssize_t len = name_end - name_start;
     Py_ssize_t depth = st->template_depth;
-    unsigned char first = len ? lower[name[0]] : 0;
     if (end_tag) {
-        if (!plan->end_first[first])
+        if (!may_be_named(plan->end_lengths, name, len))
             return end;
         if (is_named(name, len, "template")) {
             if (depth)
@@ -686,7 +713,7 @@ complete(Walk *w, Py_ssize_t start, Py_ssize_t end, Py_ssize_t name_end, PyObjec
         *event = new_event(K_END_TAG, start, end, found->obj, 0, 0);
         return *event == NULL ? R_ERROR : R_EVENT;
     }
-    if (!plan->start_first[first] && !plan->any_tag_tests)
+    if (!may_be_named(plan->start_lengths, name, len) && !plan->any_tag_tests)
         return end; /* the common case: an ordinary tag */
     int raw = raw_index(name, len);
     if (raw >= 0) {
@@ -720,13 +747,93 @@ complete(Walk *w, Py_ssize_t start, Py_ssize_t end, Py_ssize_t name_end, PyObjec
     return *event == NULL ? R_ERROR : R_EVENT;
 }
 
+/* The first index in [i, n) that holds ``a`` or ``b``, or n: 16 bytes at a time where SSE2 is. */
+static inline Py_ssize_t
+find_either(const unsigned char *b, Py_ssize_t i, Py_ssize_t n, unsigned char a, unsigned char c)
+{
+#ifdef HAVE_SSE2
+    const __m128i va = _mm_set1_epi8((char)a), vc = _mm_set1_epi8((char)c);
+    while (i + 16 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(b + i));
+        int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vc)));
+        if (hits)
+            return i + __builtin_ctz((unsigned)hits);
+        i += 16;
+    }
+#endif
+    while (i < n && b[i] != a && b[i] != c)
+        i++;
+    return i;
+}
+
+/* The end of the tag whose name starts at ``i``: the index after its ">", or -1 when the buffer
+ * ends first (the caller then walks it state by state, to know where it was cut). The same
+ * tokenizer states as ``advance``, leaping from "=" to "=": between two of them there are only
+ * attribute names, white space and "/", and one value. A quote opens a value only right after
+ * the "=" (and white space) that follows an attribute name; an "=" is that one unless nothing
+ * but white space came since the last value or tag name (then it starts an attribute name), or
+ * "/" came last (which ends the name before it). ``name_end`` gets the end of the tag name. */
+static Py_ssize_t
+skip_tag(const unsigned char *b, Py_ssize_t i, Py_ssize_t n, Py_ssize_t *name_end)
+{
+    while (i < n && !(byte_class[b[i]] & C_NAME_STOP))
+        i++;
+    *name_end = i;
+    if (i >= n)
+        return -1;
+    if (b[i] == '>')
+        return i + 1;
+    i++; /* white space or "/": before an attribute name */
+    int in_name = 0; /* whether the stretch from i starts inside an attribute name */
+    for (;;) {
+        Py_ssize_t j = find_either(b, i, n, '=', '>');
+        if (j >= n)
+            return -1;
+        if (b[j] == '>')
+            return j + 1;
+        Py_ssize_t k = j - 1;
+        while (k >= i && (byte_class[b[k]] & C_SPACE))
+            k--;
+        if (k < i ? !in_name : b[k] == '/') {
+            i = j + 1; /* the "=" starts an attribute name */
+            in_name = 1;
+            continue;
+        }
+        j++;
+        while (j < n && (byte_class[b[j]] & C_SPACE))
+            j++;
+        if (j >= n)
+            return -1;
+        unsigned char c = b[j];
+        if (c == '>')
+            return j + 1;
+        if (c == '"' || c == '\'') {
+            j = find_either(b, j + 1, n, c, c);
+            if (j >= n)
+                return -1;
+        }
+        else {
+            while (j < n && !(byte_class[b[j]] & C_VALUE_STOP))
+                j++;
+            if (j >= n)
+                return -1;
+            if (b[j] == '>')
+                return j + 1;
+        }
+        i = j + 1;
+        in_name = 0;
+    }
+}
+
 /* A tag from its "<" at ``p``: complete, or cut (then walked on from state.tag next time). */
 static Py_ssize_t
 tag(Walk *w, Py_ssize_t p, int end_tag, PyObject **event)
 {
     int state = T_TAG_NAME;
     Py_ssize_t name_end = -1;
-    Py_ssize_t done = advance(w->b, p + (end_tag ? 2 : 1), w->n, &state, &name_end);
+    Py_ssize_t done = skip_tag(w->b, p + (end_tag ? 2 : 1), w->n, &name_end);
+    if (done < 0) /* cut: where exactly, the tokenizer's states tell */
+        done = advance(w->b, p + (end_tag ? 2 : 1), w->n, &state, &name_end);
     if (done < 0) {
         StateObject *st = w->st;
         st->examined += w->n - p; /* as the twin counts its failed whole-tag match */
