@@ -36,7 +36,7 @@ Render = Callable[[Placement, "str | None"], bytes]
 # notices still pending go to the end of the document (a giant tag is not worth unbounded memory).
 MAX_HELD = 1 << 20
 _KEYWORD = b"geonotice"
-_ENDED_IN = {
+_ENDED_IN: dict[int, str] = {  # by the mode's value: either walk's state gives it as an int
     Mode.DATA: "data",
     Mode.TAG: "tag",
     Mode.RAW_TEXT: "raw text",
@@ -184,11 +184,7 @@ class PageRewriter:
         self._held = bytearray()
         state = self._tokenizer
         self._ended_in = (
-            "gave up"
-            if self._gave_up
-            else "template"
-            if state.template_depth
-            else _ENDED_IN[Mode(state.mode)]
+            "gave up" if self._gave_up else "template" if state.template_depth else _ENDED_IN[state.mode]
         )
         if self._done and not self._gave_up:
             return tail
