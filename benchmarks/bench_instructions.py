@@ -44,10 +44,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 
 import corpus
 from _pages import article_page
@@ -178,13 +178,21 @@ async def serve(app: ASGIApp, path: str, client: str, keep: list[bytes] | None =
 
 
 def run_scenario(
-    scenario: str, pages: Sequence[str], db: Path, rules: Path, *, requests: int, warmup: int, fresh: bool
+    scenario: str,
+    pages: Sequence[str],
+    db: Path,
+    rules: Path,
+    *,
+    requests: int,
+    warmup: int,
+    fresh: bool,
+    options: Mapping[str, object] = MappingProxyType({}),
 ) -> None:
     """Serves every page: warm-up, then the measured requests between the two markers."""
     app: ASGIApp = make_app(pages)
     if scenario != "bare":
         # A long reload interval: the watcher threads must not wake inside a measured stretch.
-        app = GeoNoticeMiddleware(app, rules=rules, geoip_db=db, reload_interval=3600)
+        app = GeoNoticeMiddleware(app, rules=rules, geoip_db=db, reload_interval=3600, **options)
     country = "DE" if scenario == "no-notice" else "RU"
     if fresh and len(pages) * (warmup + requests) >= NETWORKS:
         raise RuntimeError(f"fresh readers: at most {NETWORKS - 1} requests in all")
@@ -279,6 +287,8 @@ def callgrind(
         str(args.warmup),
         "--readers",
         args.readers,
+        "--options",
+        json.dumps(args.options),
     ]
     # A fixed hash seed: dict and set layouts, and so the instruction counts, repeat exactly.
     env = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -430,12 +440,27 @@ def _cprofile(scenario: str, name: str, db: Path, rules: Path) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
 
 
+def _setting(text: str) -> tuple[str, object]:
+    name, equals, value = text.partition("=")
+    if not equals:
+        raise SystemExit(f"--set {text!r}: write SETTING=JSON, e.g. metrics=null")
+    return name, json.loads(value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", help=f"comma-separated, of: {TEMPLATE}, {', '.join(corpus.NAMES)}")
     parser.add_argument("--requests", type=int, default=20, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="requests per page before measuring")
     parser.add_argument("--readers", choices=("fresh", "repeated"), default="fresh")
+    parser.add_argument(
+        "--set",
+        metavar="SETTING=JSON",
+        action="append",
+        default=[],
+        help="a middleware setting for the measured scenarios, e.g. metrics=null (repeatable)",
+    )
+    parser.add_argument("--options", type=json.loads, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=2, help="scenarios run at once")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--profile", metavar="PAGE:SCENARIO", help="where one scenario's instructions go")
@@ -443,11 +468,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rules", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.options is None:
+        args.options = dict(_setting(text) for text in args.set)
     pages = args.pages.split(",") if args.pages else [TEMPLATE, *corpus.NAMES]
     if args.child:
         run_scenario(
             args.child, pages, args.db, args.rules,
             requests=args.requests, warmup=args.warmup, fresh=args.readers == "fresh",
+            options=args.options,
         )  # fmt: skip
         os._exit(0)  # the middleware's watcher threads are daemons; don't wait on teardown
     if shutil.which("valgrind") is None:

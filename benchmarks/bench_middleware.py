@@ -203,10 +203,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(variant: str, db: Path, port: int) -> None:
+def page_named(name: str) -> bytes:
+    """The page served: the template page, or a page of the corpus (``benchmarks/corpus``)."""
+    if name == "template":
+        return article_page()
+    import corpus
+
+    return corpus.page(name).data
+
+
+def serve(variant: str, db: Path, port: int, page: str) -> None:
     import uvicorn
 
-    app = make_app(variant, db, article_page(), trusted=("127.0.0.1",))
+    app = make_app(variant, db, page_named(page), trusted=("127.0.0.1",))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -235,7 +244,9 @@ def wrk_run(port: int, script: Path, seconds: int) -> tuple[float, float, float]
     return rps, latency("50"), latency("99")
 
 
-def over_uvicorn(db: Path, pools: dict[str, list[str]], workdir: Path, *, single: bool, rounds: int) -> None:
+def over_uvicorn(
+    db: Path, pools: dict[str, list[str]], workdir: Path, *, single: bool, rounds: int, page: str
+) -> None:
     if shutil.which("wrk") is None:
         print("\nOver uvicorn: skipped, wrk is not installed (Debian: apt-get install wrk)")
         return
@@ -253,6 +264,7 @@ def over_uvicorn(db: Path, pools: dict[str, list[str]], workdir: Path, *, single
             port = free_port()
             server = subprocess.Popen(
                 [sys.executable, __file__, "--serve", variant, "--db", str(db), "--port", str(port)]
+                + ["--page", page]
             )
             try:
                 _wait_for(port)
@@ -291,24 +303,29 @@ def main() -> None:
     parser.add_argument("--in-process", action="store_true", help="skip the uvicorn part")
     parser.add_argument("--single", action="store_true", help="one repeated address instead of a pool")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--page",
+        default="template",
+        help="the page served: template (default) or a corpus page, e.g. wordpress",
+    )
     parser.add_argument("--serve", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.db, args.port)
+        serve(args.serve, args.db, args.port, args.page)
         return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         db = workdir / "bench-city.mmdb"
         pools = build_database(db)
-        page = article_page()
+        page = page_named(args.page)
         print(
             f"page: {len(page):,} bytes; database: {2 * POOL_SIZE:,} networks; pools of {POOL_SIZE:,} readers"
         )
         in_process(db, pools, page, single=args.single, rounds=args.rounds)
         if not args.in_process:
-            over_uvicorn(db, pools, workdir, single=args.single, rounds=args.rounds)
+            over_uvicorn(db, pools, workdir, single=args.single, rounds=args.rounds, page=args.page)
     os._exit(0)  # the middleware's watcher threads are daemons; don't wait on interpreter teardown
 
 

@@ -26,6 +26,7 @@ import corpus
 from _pages import article_page as template_page
 from starlette.types import Message, Receive, Scope, Send
 
+from geonotice.inject import walker
 from geonotice.inject.encoding import decoder_for, encoder_for
 from geonotice.inject.headers import CachePolicy
 from geonotice.inject.responder import CacheHeadersResponder, NoticeResponder
@@ -281,11 +282,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--json", action="store_true", help="with --corpus: print the table as JSON (bytes/s)"
     )
+    parser.add_argument(
+        "--walk",
+        choices=("current", "python", "compiled", "both"),
+        default="current",
+        help="with --corpus: which tokenizer walk (both: one table each, the compiled one first)",
+    )
+    parser.add_argument("--rounds", type=int, default=40, help="with --corpus: rounds per page")
+    parser.add_argument("--memory", action="store_true", help="only the 50 MB streamed page")
     args = parser.parse_args(argv)
+    if args.memory:
+        print(f"tokenizer walk: {walker.current.name}")
+        bench_memory()
+        return
     if args.corpus:
-        results = bench_corpus()
+        walks = {"current": [walker.current], "python": [walker.PYTHON], "compiled": [walker.COMPILED]}.get(
+            args.walk, [walker.COMPILED, walker.PYTHON]
+        )
+        tables = {}
+        for chosen in walks:
+            if chosen is None:
+                raise SystemExit("the compiled walk is not built")
+            walker.current = chosen
+            print(f"tokenizer walk: {chosen.name}")
+            tables[chosen.name] = bench_corpus(args.rounds)
         if args.json:
-            print(json.dumps(results, indent=2))
+            print(json.dumps(tables, indent=2))
         return
     page = article_page()
     assert rewrite(page, Placement(PlacementKind.BODY_END)).count(FRAGMENT) == 1

@@ -29,6 +29,8 @@ from geonotice.rules.model import Placement, PlacementKind
 
 from .reference import Points, points
 
+pytestmark = pytest.mark.usefixtures("walk_implementation")
+
 FRAGMENT = b"<aside>N</aside>"
 
 # The bytes of every page. A template change shows here first: it changes what the benchmarks

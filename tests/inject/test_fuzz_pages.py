@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,8 @@ from geonotice.inject.responder import NoticeResponder
 from geonotice.rules.model import Placement, PlacementKind
 
 from .helpers import RU_TEXT_RU, drive, html_app, make_decision, make_notice
+
+pytestmark = pytest.mark.usefixtures("walk_implementation")
 
 FUZZ = settings(max_examples=250, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
 PIECES = st.sampled_from(

@@ -12,6 +12,8 @@ from geonotice.rules.model import Placement, PlacementKind, Position
 
 from .reference import points
 
+pytestmark = pytest.mark.usefixtures("walk_implementation")
+
 BODY_START = Placement(PlacementKind.BODY_START)
 BODY_END = Placement(PlacementKind.BODY_END)
 ARTICLE = Placement(PlacementKind.ARTICLE_START)

@@ -15,6 +15,8 @@ from geonotice.rules.model import Placement, PlacementKind, Position
 
 from .test_corpus import FRAGMENT, hard_spots, reference, split
 
+pytestmark = pytest.mark.usefixtures("walk_implementation")
+
 
 def select(selector: str, position: Position) -> Placement:
     return Placement(PlacementKind.SELECTOR, selector, position)

@@ -10,6 +10,8 @@ from geonotice.rules.model import Placement, PlacementKind, Position
 
 from .test_scanner import FRAGMENT, at, rewrite
 
+pytestmark = pytest.mark.usefixtures("walk_implementation")
+
 END_OF_ARTICLE = Placement(PlacementKind.END_OF_ARTICLE)
 HEADLINE = Placement(PlacementKind.AFTER_HEADLINE)
 ARTICLE = Placement(PlacementKind.ARTICLE_START)

@@ -22,6 +22,8 @@ from geonotice.rules.model import Placement, PlacementKind, Position
 
 from .test_scanner import FRAGMENT, PLACEMENTS, chunkings, documents, expected
 
+pytestmark = pytest.mark.usefixtures("walk_implementation")
+
 BLOB = 400_000
 ARTICLE = Placement(PlacementKind.ARTICLE_START)
 BODY_END = Placement(PlacementKind.BODY_END)

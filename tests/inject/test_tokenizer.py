@@ -1,6 +1,6 @@
 """The tokenizer walk's contract, event by event: what it reports for an interest, what it never
-reports, and how a construct cut by a buffer's end is held and resumed. A compiled twin of
-``walk`` must pass these as they are."""
+reports, and how a construct cut by a buffer's end is held and resumed. Every test runs with
+the Python walk and with its compiled twin (``walk_implementation``), calling the one in use."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode, TokenizerState, walk
+from geonotice.inject import walker
+from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode
 
 from .test_scanner import PIECES
+
+pytestmark = pytest.mark.usefixtures("walk_implementation")
 
 Found = list[tuple[str, bytes, int, int]]
 
@@ -18,7 +21,7 @@ Found = list[tuple[str, bytes, int, int]]
 def events(doc: bytes, interest: Interest, chunk: int | None = None) -> Found:
     """Every event of ``doc``, with offsets in the document, fed whole or in chunks, holding what
     the walk says to hold as the page rewriter does."""
-    state = TokenizerState()
+    walk, state = walker.current.walk, walker.current.new_state()
     found: Found = []
     held = b""
     base = 0  # the offset in the document of the buffer's first byte
@@ -106,7 +109,7 @@ def test_comments_are_reported_when_their_text_begins_with_the_keyword() -> None
 
 
 def test_a_cut_tag_is_held_from_its_start_and_resumed_where_the_buffer_ended() -> None:
-    state = TokenizerState()
+    walk, state = walker.current.walk, walker.current.new_state()
     first = b'<body><article data-x="a>b'
     event = walk(first, 0, state, NAMES)
     assert event == Event(EventKind.MORE, 6, len(first))
@@ -122,12 +125,12 @@ def test_a_cut_tag_is_held_from_its_start_and_resumed_where_the_buffer_ended() -
 )
 def test_a_construct_too_short_to_tell_is_held_whole(tail: bytes, held: bytes) -> None:
     buf = b"<p>text" + tail
-    event = walk(buf, 0, TokenizerState(), NAMES)
+    event = walker.current.walk(buf, 0, walker.current.new_state(), NAMES)
     assert buf[event.start :] == held
 
 
 def test_a_raw_text_element_holds_only_what_may_start_its_end_tag() -> None:
-    state = TokenizerState()
+    walk, state = walker.current.walk, walker.current.new_state()
     buf = b"<script>var a = 1;</scr"
     event = walk(buf, 0, state, NAMES)
     assert (state.mode, buf[event.start :]) == (Mode.RAW_TEXT, b"</scr")

@@ -28,13 +28,16 @@ from geonotice.cli import (
 )
 from geonotice.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Findings
 from geonotice.errors import ConfigError, GeoNoticeError
+from geonotice.inject import walker
 from geonotice.settings import option_of
 
 __all__ = ["COMMANDS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "Findings", "cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "GEONOTICE"})
-@click.version_option(package_name="geonotice")
+@click.version_option(
+    package_name="geonotice", message=f"%(prog)s, version %(version)s; scanner: {walker.describe()}"
+)
 def cli() -> None:
     """Add legally required notices to article pages, by where the reader is."""
 

@@ -10,6 +10,7 @@ import click
 
 from geonotice.cli._common import BadArgument, format_option, import_app_from
 from geonotice.errors import ConfigError
+from geonotice.inject import walker
 from geonotice.inject.fragment import parse_accept_language
 from geonotice.locate import PRESETS, Location
 from geonotice.locate.cdn import geo_headers_from
@@ -130,6 +131,7 @@ def explain(
     if fmt == "json":
         document = json.loads(format_json(report))
         document["placements"] = spots_json(html, spots)
+        document["scanner"] = walker.current.name  # which walk found them: "compiled" or "python"
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(format_text(report) + "\n" + spots_text(name, html, spots))

@@ -34,6 +34,28 @@ __all__ = ["HtmlBody", "JsonBody"]
 logger = logging.getLogger("geonotice.inject")
 
 
+# The notices of a response grouped by placement, by the notices' identity (each entry holds its
+# notices, so no id is reused while it lives): grouping hashes every placement, on every request.
+_GROUPS: dict[tuple[int, ...], tuple[Sequence[Notice], dict[Placement, tuple[Notice, ...]]]] = {}
+_MAX_GROUPS = 512
+
+
+def _groups(notices: Sequence[Notice]) -> dict[Placement, tuple[Notice, ...]]:
+    """``notices`` by placement, in order; the caller must not change what it gets."""
+    key = tuple([id(notice) for notice in notices])
+    found = _GROUPS.get(key)
+    if found is not None:
+        return found[1]
+    lists: dict[Placement, list[Notice]] = {}
+    for notice in notices:
+        lists.setdefault(notice.placement, []).append(notice)
+    groups = {placement: tuple(group) for placement, group in lists.items()}
+    if len(_GROUPS) >= _MAX_GROUPS:
+        _GROUPS.clear()
+    _GROUPS[key] = (tuple(notices), groups)
+    return groups
+
+
 class HtmlBody:
     """Streams a page through the rewriter: each chunk is decoded, scanned and re-encoded.
 
@@ -69,9 +91,7 @@ class HtmlBody:
         self.xml = xml
         self.closing = False
         self.dropped: list[Placement] = []  # XHTML notices that could only go after the root
-        groups: dict[Placement, list[Notice]] = {}
-        for notice in notices:
-            groups.setdefault(notice.placement, []).append(notice)
+        groups = _groups(notices)
 
         def render(placement: Placement, page_language: str | None) -> bytes:
             if xml and self.closing:

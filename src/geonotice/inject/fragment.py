@@ -87,14 +87,28 @@ def notice_text(notice: Notice, language: str) -> str:
     return _clean(notice.texts.get(language, ""))
 
 
+# Rendered markup by the notices' identity and the languages: each entry holds its notices, so no
+# id is reused while it lives. Bounded: cleared when full.
+_RENDERED: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[Sequence[Notice], bytes]] = {}
+_MAX_RENDERED = 1024
+
+
 def render_notices(notices: Sequence[Notice], languages: Sequence[str]) -> bytes:
     """The markup of ``notices``, in order, each in the language ``notice_language`` chooses
     for ``languages`` (preferences best first, as ``language_preferences`` orders them)."""
+    key = (tuple([id(notice) for notice in notices]), tuple(languages))
+    found = _RENDERED.get(key)
+    if found is not None:
+        return found[1]
     parts = []
     for notice in notices:
         language = notice_language(notice, languages)
         parts.append(_aside(notice.id, language, notice.texts.get(language, ""), notice.style))
-    return b"".join(parts)
+    markup = b"".join(parts)
+    if len(_RENDERED) >= _MAX_RENDERED:
+        _RENDERED.clear()
+    _RENDERED[key] = (tuple(notices), markup)
+    return markup
 
 
 @functools.lru_cache(maxsize=1024)

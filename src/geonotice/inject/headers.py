@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -53,6 +53,8 @@ RawHeaders = list[tuple[bytes, bytes]]
 _SUFFIX = re.compile(r"-gn[0-9a-f]{8}$")
 _ENTITY_TAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 _CONDITIONAL_RANGE = (b"range", b"if-range")
+# The request headers a variant's request may change.
+_VARIANT_REQUEST = frozenset({*_CONDITIONAL_RANGE, b"if-modified-since", b"if-none-match"})
 # Headers that describe the original body and would lie about the changed one.
 _STALE_ON_CHANGE = (b"last-modified", b"content-md5", b"digest", b"content-digest", b"repr-digest")
 _SHARED_CACHE = frozenset({"public", "s-maxage", "private"})
@@ -71,6 +73,19 @@ class CachePolicy:
     vary: tuple[str, ...] = ()
     private: bool = False
     headers: tuple[tuple[bytes, bytes], ...] = ()
+    # What the policy adds to a response that has none of the lines it sets (most responses), and
+    # the names of those lines: worked out once, not on every covered response.
+    _lines: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False, compare=False)
+    _names: frozenset[bytes] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lines = list(self.headers)
+        if self.vary:
+            lines.append((b"vary", ", ".join(self.vary).encode("latin-1")))
+        if self.private:
+            lines.append((b"cache-control", b"private"))
+        object.__setattr__(self, "_lines", tuple(lines))
+        object.__setattr__(self, "_names", frozenset(key for key, _ in lines))
 
 
 def variant_suffix(chosen: Iterable[tuple[str, str]]) -> str:
@@ -104,8 +119,16 @@ def _joined(headers: RawHeaders, name: bytes) -> str | None:
     return ", ".join(values) if values else None
 
 
-def request_headers_for_variant(headers: Sequence[tuple[bytes, bytes]], suffix: str) -> RawHeaders:
-    """Request headers for a reader who gets the variant with ``suffix`` (see the module docstring)."""
+def request_headers_for_variant(
+    headers: Sequence[tuple[bytes, bytes]], suffix: str
+) -> Sequence[tuple[bytes, bytes]]:
+    """Request headers for a reader who gets the variant with ``suffix`` (see the module docstring):
+    ``headers`` itself when it has no conditional or range header (most requests)."""
+    for key, _ in headers:
+        if key in _VARIANT_REQUEST:
+            break
+    else:
+        return headers
     out = [(k, v) for k, v in headers if k not in _CONDITIONAL_RANGE and k != b"if-modified-since"]
     inm = _joined(out, b"if-none-match")
     if inm is None:
@@ -150,12 +173,22 @@ def lowercase_names(message: MutableMapping[str, Any]) -> None:
     ``Content-Type``: left as is, its pages would not be recognized as HTML and get no notice.
     """
     headers = message.get("headers", ())
-    if any(name != name.lower() for name, _ in headers):
-        message["headers"] = [(name.lower(), value) for name, value in headers]
+    for name, _ in headers:
+        if not name.islower():  # uppercase, or no letter at all (then lowering changes nothing)
+            message["headers"] = [(name.lower(), value) for name, value in headers]
+            return
 
 
 def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
     """Makes a covered response safe for shared caches (for readers with and without notices)."""
+    raw = headers.raw
+    names = policy._names
+    for key, _ in raw:
+        if key in names:
+            break
+    else:  # the common case: none of the lines is there yet, so each is added as it is
+        raw.extend(policy._lines)
+        return
     for key, value in policy.headers:
         _set(headers.raw, key, value)
     for name in policy.vary:

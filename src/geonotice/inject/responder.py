@@ -245,7 +245,7 @@ class NoticeResponder(_HeldStartResponder):
         self.metrics = metrics
         self.on_miss = on_miss
         self.json_limit = json_limit
-        self.preferences = tuple(tag for tag in (decision.page_language, *languages) if tag)
+        self.preferences = tuple([tag for tag in (decision.page_language, *languages) if tag])
         self.suffix, self.languages_vary = _variant(decision.notices, self.preferences)
         self.path = ""
         self.method = "GET"
@@ -258,7 +258,9 @@ class NoticeResponder(_HeldStartResponder):
     def _app_scope(self, scope: Scope) -> Scope:
         self.path = scope.get("path", "")
         self.method = scope.get("method", "GET")
-        return {**scope, "headers": request_headers_for_variant(scope["headers"], self.suffix)}
+        headers = scope["headers"]
+        changed = request_headers_for_variant(headers, self.suffix)
+        return scope if changed is headers else {**scope, "headers": changed}
 
     def send_body(self, message: Message) -> Awaitable[None]:
         body = self.body

@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+from geonotice.inject import walker
 from geonotice.inject.outcomes import PlacementOutcome
-from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode, TokenizerState, walk
+from geonotice.inject.tokenizer import Event, EventKind, Interest, Mode
 from geonotice.inject.trackers import Needs, Tracker, tracker_for
 from geonotice.rules.model import Placement
 
@@ -35,7 +36,7 @@ Render = Callable[[Placement, "str | None"], bytes]
 # notices still pending go to the end of the document (a giant tag is not worth unbounded memory).
 MAX_HELD = 1 << 20
 _KEYWORD = b"geonotice"
-_ENDED_IN = {
+_ENDED_IN: dict[int, str] = {  # by the mode's value: either walk's state gives it as an int
     Mode.DATA: "data",
     Mode.TAG: "tag",
     Mode.RAW_TEXT: "raw text",
@@ -121,7 +122,9 @@ class PageRewriter:
         self.landings: list[Landing] = []
         # Where the fallbacks went, once there are any.
         self.fallback_outcome = PlacementOutcome.END_OF_BODY
-        self._tokenizer = TokenizerState()
+        # The walk (compiled or Python) is chosen once per page: its state type goes with it.
+        self._walker = walker.current
+        self._tokenizer = self._walker.new_state()
         self._done = not self._trackers
         self._gave_up = False
         self._ended_in = ""
@@ -225,6 +228,7 @@ class PageRewriter:
     def _scan(self, buf: bytes | bytearray) -> int:
         """Walks ``buf``; returns the index from which bytes must be held back."""
         state = self._tokenizer
+        walk = self._walker.walk
         pos = state.resume
         while True:
             event = walk(buf, pos, state, self._interest)
