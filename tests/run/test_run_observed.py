@@ -20,6 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from geonotice.cli import main
+from geonotice.demo import DEMO_DATABASE
 from support.polling import wait_until
 from support.readers import READERS, READERS_V6
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
-DEMO_DB = REPO / "src" / "geonotice" / "demo" / "demo-city.mmdb"
+DEMO_DB = DEMO_DATABASE
 PATH = "/a/harbour-cranes-fall-silent/7.html"
 MOSCOW = READERS["moscow"]
 NOTICE = "ru-undesirable-organization"
