@@ -466,13 +466,10 @@ def option_of(name: str) -> str:
 
 
 def blame(error: Exception, name: str) -> ConfigError:
-    """``error`` as the fault of the setting ``name``.
-
-    The layers below the settings word their errors for library users and start them with the
-    setting's name (``trusted_proxies: '10.0.0.0/33' is not ...``); that prefix is dropped here,
-    so that each front end can put the name in its own spelling (``describe``).
-    """
+    """``error`` as the fault of the setting ``name``, unless it names its setting already (the
+    layers below raise ``ConfigError(reason, setting=...)``), so that each front end can put the
+    name in its own spelling (``describe``)."""
     if isinstance(error, ConfigError) and error.setting is not None:
         return error
     reason = error.reason if isinstance(error, ConfigError) else str(error)
-    return ConfigError(reason.removeprefix(f"{name}: "), setting=name)
+    return ConfigError(reason, setting=name)

@@ -290,3 +290,21 @@ def test_rules_that_do_not_load_are_reported(capsys: Capture, old_new: tuple[Pat
 @pytest.mark.parametrize("args", [["a"], ["a", "b", "c"], ["--git", "HEAD", "a", "b"]])
 def test_the_paths_must_match_the_mode(capsys: Capture, args: list[str]) -> None:
     assert main(["diff", *args]) == 2
+
+
+def test_a_moved_selector_placement_says_on_which_side_of_the_element(
+    capsys: Capture, old_new: tuple[Path, Path]
+) -> None:
+    old, new = old_new
+    edit(
+        old / "10-russia.yaml",
+        "placement: start-of-article",
+        'placement: {selector: "p.byline", position: after}',
+    )
+    edit(
+        new / "10-russia.yaml",
+        "placement: start-of-article",
+        'placement: {selector: "p.byline", position: before}',
+    )
+    assert main(["diff", str(old), str(new)]) == 1
+    assert '  placement: after "p.byline" -> before "p.byline"' in capsys.readouterr().out.splitlines()

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from geonotice.cli import main
+from geonotice.demo import DEMO_DATABASE
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = str(ROOT / "rules")
-DEMO_DB = str(ROOT / "src" / "geonotice" / "demo" / "demo-city.mmdb")
+DEMO_DB = str(DEMO_DATABASE)
 ARTICLE = "https://news.example/ru/a/printers-turn-away-independent-papers/1042.html"
 
 Capture = pytest.CaptureFixture[str]

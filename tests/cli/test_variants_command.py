@@ -81,8 +81,13 @@ def test_edge_config_prints_a_config_naming_its_rules_version_and_how_to_remake_
             "Error: Invalid value for '--geo-headers': unknown",
         ),
         (
+            ["--for", "varnish", "--geo-headers", "country=CF Country"],
+            "Error: Invalid value for '--geo-headers': 'CF Country' is not a valid HTTP header name\n",
+        ),
+        (
             ["--for", "varnish", "--trusted-proxy", "10.0.0.1/8"],
-            "Error: Invalid value for '--trusted-proxy':",
+            "Error: Invalid value for '--trusted-proxy': '10.0.0.1/8' has host bits set; "
+            "did you mean '10.0.0.0/8'?\n",
         ),
         (["--for", "nginx", "--variant-header", "a b"], "Error: Invalid value for '--variant-header': 'a b'"),
     ],

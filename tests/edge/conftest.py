@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from support.edgerules import write_tricky_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
+TRICKY_AT = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")
@@ -21,4 +23,6 @@ def shipped_table() -> VariantTable:
 
 @pytest.fixture(scope="session")
 def tricky_table(tmp_path_factory: pytest.TempPathFactory) -> VariantTable:
-    return variants_of(load_rules(write_tricky_rules(tmp_path_factory.mktemp("tricky"))))
+    # At a pinned moment, when the tricky rules have a notice that has ended, one that has not
+    # begun and one that ends later.
+    return variants_of(load_rules(write_tricky_rules(tmp_path_factory.mktemp("tricky"))), TRICKY_AT)

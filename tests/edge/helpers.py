@@ -106,11 +106,14 @@ def check_rules_change(
 ) -> None:
     """Legal adds Kyiv; the table is deployed first, then the rules, as docs/caching.md says.
 
-    Between the two, the origin knows none of the new names and serves every covered page
-    private, by the rules it still has. Afterwards every reader gets the new rules' notices,
-    Kyiv's included, though copies of their old variant are still in the cache.
+    Before, every reader's page is made and then cached under the old rules. Between the two
+    deployments, the origin knows none of the new names and serves every covered page private,
+    by the rules it still has. Afterwards every reader gets the new rules' notices, Kyiv's
+    included, though copies of their old variant are still in the cache.
     """
     old = middleware.rules.engine
+    check_round(client, visits(variants_of(old.ruleset)), old, cached=False)
+    check_round(client, visits(variants_of(old.ruleset)), old, cached=True)
     new_rules = rules_adding_kyiv(rules, directory)
     new = Engine(load_rules(new_rules))
     new_table = variants_of(new.ruleset)

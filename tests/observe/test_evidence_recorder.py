@@ -97,7 +97,9 @@ def test_the_writer_thread_writes_an_ended_window_within_the_flush_interval(tmp_
     recorder.start()
     try:
         recorder.count(KEY)
-        wait_until(lambda: counts(tmp_path / "evidence.jsonl"), "the ended window was not written", timeout=5)
+        wait_until(
+            lambda: counts(tmp_path / "evidence.jsonl"), "the ended window was not written", timeout=15
+        )
     finally:
         recorder.close()
 

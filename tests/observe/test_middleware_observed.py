@@ -119,22 +119,36 @@ def test_lifespan_startup_starts_and_shutdown_stops_and_writes_the_evidence(
     observed: GeoNoticeMiddleware, tmp_path: Path
 ) -> None:
     seen: list[tuple[str, bool]] = []
+    record = tmp_path / "evidence.jsonl"
+
+    def kinds() -> list[str]:
+        if not record.exists():
+            return []
+        return [json.loads(line)["record"] for line in record.read_text().splitlines()]
 
     async def lifespan() -> None:
-        inbox: asyncio.Queue[Message] = asyncio.Queue()
-        for kind in ("lifespan.startup", "lifespan.shutdown"):
-            inbox.put_nowait({"type": kind})
+        messages = iter(("lifespan.startup", "lifespan.shutdown"))
+
+        async def receive() -> Message:
+            if seen:
+                # The writer thread appends the startup's lines when it wakes: wait for them, so
+                # that what startup wrote and what shutdown wrote are each proven (a server under
+                # load may wake the writer only after shutdown began).
+                deadline = asyncio.get_running_loop().time() + 30
+                while kinds() != ["rules", "geoip"]:
+                    assert asyncio.get_running_loop().time() < deadline, f"startup wrote {kinds()}"
+                    await asyncio.sleep(0.02)
+            return {"type": next(messages)}
 
         async def send(message: Message) -> None:
             seen.append((message["type"], observed.running))
 
-        await observed({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get, send)
+        await observed({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
 
     asyncio.run(lifespan())
     assert seen == [("lifespan.startup.complete", True), ("lifespan.shutdown.complete", False)]
     assert geonotice_threads() == set()
-    kinds = [json.loads(line)["record"] for line in (tmp_path / "evidence.jsonl").read_text().splitlines()]
-    assert kinds == ["rules", "geoip", "window"]
+    assert kinds() == ["rules", "geoip", "window"]
 
 
 def test_a_closed_middleware_starts_again(observed: GeoNoticeMiddleware) -> None:

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from geonotice.demo import DEMO_DATABASE
 from geonotice.policy.cases import PolicyFile, load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
-DEMO_DB = ROOT / "src" / "geonotice" / "demo" / "demo-city.mmdb"
+DEMO_DB = DEMO_DATABASE
 HERE = Path(__file__).resolve().parent
 
 ARTICLE = "/a/printers-turn-away-independent-papers/1042.html"

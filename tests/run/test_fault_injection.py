@@ -221,13 +221,22 @@ def test_no_request_fails_and_no_decision_is_wrong_while_every_file_is_rewritten
     for thread in threads:
         thread.start()
     try:
-        # Every way twice, each time to the other version, so that each is a real change.
+        # Every way twice, each time to the other version, so that each is a real change, which
+        # both workers take up before the next begins (however slow the machine).
         for step, way in enumerate(WAYS * 2, start=1):
             way(site["database"], database_versions[step % 2], site["spare"], 0.15)
-            time.sleep(0.25)
+            wait_until(
+                lambda step=step: served.log.read_text().count("GeoIP database replaced") >= 2 * step,
+                f"both workers did not take up database change {step} ({way.__name__})",
+                timeout=30,
+            )
             way(rules_file, rules[step % 2], site["spare"], 0.01)
-            time.sleep(0.25)
-        time.sleep(1.0)  # the last versions settle and serve for a while
+            wait_until(
+                lambda step=step: served.log.read_text().count("reloaded: rules version") >= 2 * step,
+                f"both workers did not take up rules change {step} ({way.__name__})",
+                timeout=30,
+            )
+        time.sleep(1.0)  # the last versions serve for a while
         wait_until(lambda: count >= REQUESTS, "the load did not reach its requests", timeout=60)
     finally:
         done.set()
@@ -238,10 +247,10 @@ def test_no_request_fails_and_no_decision_is_wrong_while_every_file_is_rewritten
     assert served.process.poll() is None, f"the server stopped:\n{log[-3000:]}"
     assert failures == [], failures[:10]
     assert wrong == [], wrong[:10]
-    assert REQUESTS <= count <= 2000, count  # a few hundred: bounded
+    assert count >= REQUESTS, count
     assert "died" not in log and "Traceback" not in log, log[-3000:]
     # The run proves something only if the files were really replaced, and half-written ones
     # were seen and refused, under the requests.
-    assert log.count("GeoIP database replaced") >= 2 * 10 - 2, log[-3000:]  # two workers
+    assert log.count("GeoIP database replaced") >= 2 * 10, log[-3000:]  # two workers
     assert log.count("GeoIP database not replaced") >= 2 * 2, log[-3000:]
-    assert log.count("reloaded: rules version") >= 2 * 10 - 2, log[-3000:]
+    assert log.count("reloaded: rules version") >= 2 * 10, log[-3000:]

@@ -1,4 +1,5 @@
-"""The README's "Using it in your app", done as a reader would: paste, serve, curl.
+"""The README's "Using it in your app", done as a reader would: paste, serve, curl; and its rules
+in a few lines, which must check as they are.
 
 The snippet, the command and the curl lines are read from README.md itself (``support.readme``:
 no second copy to drift), the snippet is saved as the file the README names, served by the
@@ -11,11 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest.mock import ANY
 
 import httpx
 
+from geonotice.rules import check_sources
 from support.readers import READERS
-from support.readme import README_ORIGIN, readme_snippet
+from support.readme import README_ORIGIN, code_blocks, readme_section, readme_snippet
 
 if TYPE_CHECKING:
     from conftest import Launcher
@@ -50,3 +53,10 @@ def test_the_readme_snippet_runs_as_written_and_notices_only_the_reader_in_mosco
     assert "<aside" not in berlin.text
     # Served as the README says, with --no-proxy-headers: geonotice saw the proxy, nothing to warn of.
     assert "replaced the client address" not in served.log.read_text()
+
+
+def test_the_readmes_rules_in_a_few_lines_check_without_a_problem() -> None:
+    (rules,) = [
+        body for language, body in code_blocks(readme_section("## The rules in")) if language == "yaml"
+    ]
+    assert check_sources([("README.md", rules)]) == (ANY, [])

@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 import pytest
 
 from geonotice.cli import main
+from geonotice.demo import DEMO_DATABASE
 from geonotice.settings import Settings
 from support.polling import wait_until
+from support.readers import READERS, READERS_V6
 
 if TYPE_CHECKING:
     from conftest import Launcher
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
-DEMO_DB = REPO / "src" / "geonotice" / "demo" / "demo-city.mmdb"
+DEMO_DB = DEMO_DATABASE
 
 NOTICE = 'data-notice-id="ru-undesirable-organization"'
 EXAMPLES = {
@@ -27,8 +29,8 @@ EXAMPLES = {
     "fastapi": ("fastapi_news:app", "/a/school-buses-return-to-mountain-villages/12.html"),
     "django": ("django_news.asgi:application", "/a/city-council-publishes-budget-in-full/31.html"),
 }
-MOSCOW = "192.0.2.5"  # the demo database places 192.0.2.0/28 in Moscow (RU-MOW)
-BERLIN = "198.51.100.21"  # and 198.51.100.16/28 in Berlin (DE-BE)
+MOSCOW = READERS["moscow"]
+BERLIN = READERS["berlin"]
 SETTINGS = ["--rules", str(RULES), "--geoip-db", str(DEMO_DB), "--trusted-proxy", "127.0.0.1"]
 
 
@@ -282,7 +284,7 @@ def test_rules_changes_reach_a_running_server_without_a_restart(launcher: Launch
             timeout=20,
             interval=0.2,
         )
-        crimea = http.get(path, headers={"x-forwarded-for": "192.0.2.21"})
+        crimea = http.get(path, headers={"x-forwarded-for": READERS["crimea"]})
     assert NOTICE in crimea.text, "the rest of the jurisdiction still gets the notice"
 
 
@@ -304,7 +306,7 @@ def test_run_reads_the_rfc_7239_forwarded_header_when_told_to(launcher: Launcher
     args = ["run", spec, "--app-dir", "examples", "--port", "0", *SETTINGS, "--forwarded-header", "Forwarded"]
     served = launcher.start(args)
     with served.client() as http:
-        forwarded = http.get(path, headers={"forwarded": 'for="[2001:db8:1::5]:4711";proto=https'})
+        forwarded = http.get(path, headers={"forwarded": f'for="[{READERS_V6["moscow"]}]:4711";proto=https'})
         ignored = http.get(path, headers={"x-forwarded-for": MOSCOW})  # not what this proxy writes
     assert NOTICE in forwarded.text
     assert NOTICE not in ignored.text

@@ -20,6 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from geonotice.cli import main
+from geonotice.demo import DEMO_DATABASE
 from support.polling import wait_until
 from support.readers import READERS, READERS_V6
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
-DEMO_DB = REPO / "src" / "geonotice" / "demo" / "demo-city.mmdb"
+DEMO_DB = DEMO_DATABASE
 PATH = "/a/harbour-cranes-fall-silent/7.html"
 MOSCOW = READERS["moscow"]
 NOTICE = "ru-undesirable-organization"
@@ -237,30 +238,42 @@ def _kill_everything(served: Served) -> None:
 def test_killing_the_server_mid_window_loses_at_most_that_window(launcher: Launcher, tmp_path: Path) -> None:
     copy_rules(tmp_path)
     record = tmp_path / "evidence.jsonl"
-    window = 3
+    window = 4
     served = start(launcher, tmp_path, "--evidence-log", str(record), "--evidence-window", str(window))
 
     def at_window_start() -> bool:
         return time.time() % window < 0.3
 
+    def counted() -> list[dict[str, Any]]:
+        lines = read_record(record) if record.exists() else []
+        return [line for line in lines if line["record"] == "counts"]
+
     with served.client() as http:
-        wait_until(at_window_start, "no window began", timeout=10, interval=0.01)
+        wait_until(at_window_start, "no window began", timeout=3 * window, interval=0.01)
         for _ in range(6):
             served_notice(http)
+        # Each worker appends its own lines when the window ends, a moment apart under load:
+        # wait for every one of them.
         written = wait_until(
-            lambda: [line for line in read_record(record) if line["record"] == "counts"],
-            "the ended window was not written",
-            timeout=15,
+            lambda: (lines := counted()) and sum(line["count"] for line in lines) == 6 and lines,
+            "the ended window was not written whole",
+            timeout=3 * window + 10,
         )
-        assert sum(line["count"] for line in written) == 6
-        wait_until(at_window_start, "no window began", timeout=10, interval=0.01)
+        wait_until(at_window_start, "no window began", timeout=3 * window, interval=0.01)
+        opened = int(time.time()) // window
         for _ in range(4):
             served_notice(http)
         _kill_everything(served)
+        killed = int(time.time()) // window
     lines = read_record(record)  # every line whole
-    counted = [line for line in lines if line["record"] == "counts"]
-    assert sum(line["count"] for line in counted) == 6, "the ended window is whole, the open one lost"
-    assert {line["window"] for line in counted} == {written[0]["window"]}
+    counts = [line for line in lines if line["record"] == "counts"]
+    if killed == opened:
+        assert sum(line["count"] for line in counts) == 6, "the ended window is whole, the open one lost"
+        assert {line["window"] for line in counts} == {line["window"] for line in written}
+    else:
+        # A machine so slow that the window ended among the last requests: that window's share
+        # of them may have been written before the kill, the rest was open and is lost.
+        assert 6 <= sum(line["count"] for line in counts) <= 10
 
 
 def test_an_unwritable_evidence_record_is_refused_before_serving(

@@ -1,5 +1,8 @@
 """Waiting for something that happens on another thread or in another process (a reload, a
-server starting): one bounded loop, so that a wait that runs out always fails the test."""
+server starting): one bounded loop, so that a wait that runs out always fails the test.
+
+The default bound is generous (30 s) because CI runs the suite once, on a machine others may be
+loading: a wait only takes that long when what it waits for is broken."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ T = TypeVar("T")
 
 
 def wait_until(
-    predicate: Callable[[], T], message: str, *, timeout: float = 10.0, interval: float = 0.02
+    predicate: Callable[[], T], message: str, *, timeout: float = 30.0, interval: float = 0.02
 ) -> T:
     """Call ``predicate`` until it returns something true, and return that.
 

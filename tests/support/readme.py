@@ -32,13 +32,23 @@ class Snippet(NamedTuple):
     curls: list[Curl]
 
 
+def readme_section(heading: str) -> str:
+    """The README's section that starts with ``heading`` (``## The rules in``), up to the next."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end >= 0 else len(text)]
+
+
+def code_blocks(section: str) -> list[tuple[str, str]]:
+    """(language, body) of each fenced block of ``section``."""
+    return _FENCE.findall(section)
+
+
 def readme_snippet() -> Snippet:
     """The section's snippet; an ``AssertionError`` says what the section no longer has."""
-    text = README.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    section = text[start : end if end >= 0 else len(text)]
-    blocks = _FENCE.findall(section)
+    section = readme_section(SECTION)
+    blocks = code_blocks(section)
     code = [body for language, body in blocks if language == "python"]
     assert len(code) == 1, f"the section has one Python block, not {len(code)}"
     name = re.search(r"Save this as `([\w.]+\.py)`", section)

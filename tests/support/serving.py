@@ -16,7 +16,7 @@ from support.polling import wait_until
 def serving(app: ASGIApp) -> Iterator[str]:
     """``with serving(app) as url:`` serves ``app`` on a free loopback port until the block ends."""
     # proxy_headers=False: uvicorn would otherwise rewrite the client from X-Forwarded-For itself
-    # (keeping only the last header line), and geonotice must see the real peer.
+    # (before geonotice sees the request), and geonotice must see the real peer.
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", proxy_headers=False
     )

@@ -17,6 +17,7 @@ import click
 import uvicorn
 
 from geonotice.cli._common import F, SettingsError
+from geonotice.cli._ruleset import first_problem
 from geonotice.errors import ConfigError, GeoIPDatabaseError, RulesError
 from geonotice.importer import one_line
 from geonotice.settings import SETTINGS, option_of
@@ -74,10 +75,7 @@ def build(make: Callable[[], T]) -> T:
     try:
         return make()
     except RulesError as error:
-        errors = [p for p in error.problems if p.level == "error"] or list(error.problems)
-        more = f" (and {len(errors) - 1} more: run 'geonotice check' to see all)" if len(errors) > 1 else ""
-        first = str(errors[0]) if errors else "the rules do not load"
-        raise SettingsError(f"{option_of('rules')}: {one_line(first)}{more}") from None
+        raise SettingsError(f"{option_of('rules')}: {first_problem(error.problems)}") from None
     except GeoIPDatabaseError as error:
         raise SettingsError(f"{option_of('geoip_db')}: {one_line(error)}") from None
     except ConfigError as error:

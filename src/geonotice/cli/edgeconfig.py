@@ -79,7 +79,7 @@ def edge_config_command(
     try:
         TrustedProxies(trusted)
     except ConfigError as error:
-        raise BadArgument("--trusted-proxy", str(error).removeprefix("trusted_proxies: ")) from None
+        raise BadArgument("--trusted-proxy", error.reason) from None
     words = ["geonotice", "edge-config", str(rules), "--for", edge]
     for option, value, default in (
         ("--geoip-db", geoip_db, _DEFAULTS.geoip_db),

@@ -52,7 +52,7 @@ class GeoHeaders:
     def __post_init__(self) -> None:
         for header in (self.country, self.region):
             if header is not None and (not isinstance(header, str) or not _HEADER_NAME.fullmatch(header)):
-                raise ConfigError(f"geo_headers: {header!r} is not a valid HTTP header name")
+                raise ConfigError(f"{header!r} is not a valid HTTP header name", setting="geo_headers")
         # ASGI servers hand over header names lower-cased, as bytes.
         object.__setattr__(self, "_country_key", self.country.lower().encode("latin-1"))
         region_key = self.region.lower().encode("latin-1") if self.region else None
@@ -94,8 +94,9 @@ def geo_headers_from(value: str | GeoHeaders) -> GeoHeaders:
         return PRESETS[value.strip().lower()]
     names = ", ".join(repr(n) for n in PRESETS)
     raise ConfigError(
-        f"geo_headers: unknown preset {value!r}; use one of {names}, "
-        "or GeoHeaders(country='X-Country', region='X-Region') for custom header names"
+        f"unknown preset {value!r}; use one of {names}, "
+        "or GeoHeaders(country='X-Country', region='X-Region') for custom header names",
+        setting="geo_headers",
     )
 
 

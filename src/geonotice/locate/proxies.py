@@ -16,6 +16,7 @@ from geonotice.errors import ConfigError
 from geonotice.locate.forwarded import DROPPED, MAX_HEADER_LENGTH, MAX_HOPS, Address, Hop
 
 _PEER_CACHE_SIZE = 1024
+_SETTING = "trusted_proxies"  # the setting whose errors these are (``ConfigError.setting``)
 _V4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 
 
@@ -41,7 +42,7 @@ class TrustedProxies:
         networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         for raw in entries:
             if not isinstance(raw, str):
-                raise ConfigError(f"trusted_proxies: expected strings, got {raw!r}")
+                raise ConfigError(f"expected strings, got {raw!r}", setting=_SETTING)
             entry = raw.strip()
             if not entry:
                 continue
@@ -118,8 +119,9 @@ def _address(entry: str) -> Address:
         address = ipaddress.ip_address(entry)
     except ValueError:
         raise ConfigError(
-            f"trusted_proxies: {entry!r} is not an IP address or network "
-            "(write addresses like '192.0.2.7' and networks like '10.0.0.0/8' or '2001:db8::/32')"
+            f"{entry!r} is not an IP address or network "
+            "(write addresses like '192.0.2.7' and networks like '10.0.0.0/8' or '2001:db8::/32')",
+            setting=_SETTING,
         ) from None
     # NOTE: peers and hops written v4-mapped (``::ffff:127.0.0.1``, a dual-stack socket's way) are
     # compared as the IPv4 address they carry, so an entry written that way must be too, or it
@@ -137,11 +139,12 @@ def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
             loose = ipaddress.ip_network(entry, strict=False)
         except ValueError:
             raise ConfigError(
-                f"trusted_proxies: {entry!r} is not an IP network ({error}); "
-                "write networks like '10.0.0.0/8' or '2001:db8::/32'"
+                f"{entry!r} is not an IP network ({error}); write networks like '10.0.0.0/8' or "
+                "'2001:db8::/32'",
+                setting=_SETTING,
             ) from None
         raise ConfigError(
-            f"trusted_proxies: {entry!r} has host bits set; did you mean {str(loose)!r}?"
+            f"{entry!r} has host bits set; did you mean {str(loose)!r}?", setting=_SETTING
         ) from None
     if isinstance(network, ipaddress.IPv6Network) and network.subnet_of(_V4_MAPPED):
         # As for addresses: ``::ffff:10.0.0.0/104`` is 10.0.0.0/8.

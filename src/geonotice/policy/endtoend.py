@@ -29,6 +29,7 @@ from geonotice.policy.shown import Shown, notices_in_page
 from geonotice.policy.wrappers import AppSlot, Wrapped
 from geonotice.region import Region
 from geonotice.rules.model import Ruleset
+from geonotice.rules.moments import utc
 
 if TYPE_CHECKING:
     from geonotice.middleware import GeoNoticeMiddleware
@@ -68,7 +69,7 @@ class Middlewares:
         self._runner.close()
 
     def _clock(self) -> dt.datetime:
-        return self._at if self._at is not None else dt.datetime.now(dt.UTC)
+        return utc(self._at)
 
     def _middleware(self, key: object, **options: object) -> SetUp[Wrapped]:
         # Imported here: engine-only runs (and the pytest plugin) need none of the response machinery.

@@ -410,5 +410,5 @@ def _show(value: object) -> str:
     if isinstance(value, dt.datetime):
         return format_moment(value)
     if isinstance(value, Placement):
-        return value.kind.value if value.target is None else f"{value.kind.value} {value.target}"
+        return value.describe()
     return str(value)

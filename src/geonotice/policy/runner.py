@@ -29,6 +29,7 @@ from geonotice.region import ANONYMOUS, UNKNOWN, Region, named_region
 from geonotice.rules import Engine
 from geonotice.rules.model import Ruleset
 from geonotice.rules.moments import format_moment
+from geonotice.yamlcheck.problems import errors_in
 
 
 @dataclass(slots=True)
@@ -109,7 +110,7 @@ def run_case(engine: Engine, case: PolicyCase, *, geoip_db: str | Path | None = 
 
 def file_failure(policy: PolicyFile, ruleset: Ruleset | None = None) -> CaseResult | None:
     """The failure standing for a case file's own problems, if it has any."""
-    errors = [p for p in policy.problems if p.level == "error"]
+    errors = errors_in(policy.problems)
     if not errors:
         return None
     return CaseResult(

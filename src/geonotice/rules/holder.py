@@ -19,7 +19,7 @@ from geonotice.errors import RulesError
 from geonotice.rules.engine import Engine
 from geonotice.rules.files import check_path, watched_files
 from geonotice.rules.model import Ruleset
-from geonotice.yamlcheck.problems import Problem
+from geonotice.yamlcheck.problems import Problem, errors_in
 
 logger = logging.getLogger("geonotice.rules")
 
@@ -94,7 +94,7 @@ class RulesHolder(Watched):
             return None
         if ruleset is None:
             self.problems = tuple(problems)
-            errors = [p for p in problems if p.is_error]
+            errors = errors_in(problems)
             logger.error(
                 "rules at %s not reloaded: %d error(s); still serving rules version %s",
                 self.path,

@@ -9,11 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 
+def now() -> dt.datetime:
+    """The current moment, aware, in UTC: the one clock of the rules and their tools, so that
+    "expired", "review overdue" and the variants of today all read the same time (and a test that
+    must not age pins this one function)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def utc(at: dt.datetime | None = None) -> dt.datetime:
-    """``at`` as an aware datetime: the current time for ``None``, UTC for a naive one; an aware
-    one is returned as it is (comparisons between aware datetimes do not need one zone)."""
+    """``at`` as an aware datetime: the current time (``now()``) for ``None``, UTC for a naive
+    one; an aware one is returned as it is (comparisons between aware datetimes need no zone)."""
     if at is None:
-        return dt.datetime.now(dt.UTC)
+        return now()
     if at.tzinfo is None:
         return at.replace(tzinfo=dt.UTC)
     return at

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from geonotice.rules import schema
 from geonotice.rules.crossref import Checker
 from geonotice.rules.model import Ruleset, digest_files
+from geonotice.rules.moments import utc
 from geonotice.yamlcheck.loader import load_marked
 from geonotice.yamlcheck.problems import Problem, has_errors
 
@@ -31,8 +32,7 @@ def check_sources(
     ``complete=False`` says some file of the version could not be read, so what looks undefined or
     unused across files may be defined or used there: those checks wait until it can be read.
     """
-    now = now or dt.datetime.now(dt.UTC)
-    checker = Checker(now)
+    checker = Checker(utc(now))
     for path, content in sources:
         root, problems = load_marked(content, path, keys=schema.KEYS)
         checker.problems.extend(problems)
