@@ -10,7 +10,7 @@ import pytest
 
 from geonotice.policy import case_codes
 from geonotice.policy.case_codes import CATALOGUE
-from geonotice.policy.case_format import docs_reference
+from geonotice.policy.case_format import CASES_FORMAT
 from geonotice.policy.cases import check_against, load_case_file, load_cases
 from geonotice.rules import load_rules
 from geonotice.yamlcheck import Problem, ProblemCode
@@ -24,7 +24,7 @@ RULESET = load_rules(RULES)
 
 def test_the_reference_section_is_generated_from_the_case_format() -> None:
     # Regenerate with: scripts/reference-docs
-    assert DOC.split(MARKER, 1)[1].strip() == docs_reference().strip()
+    assert DOC.split(MARKER, 1)[1].strip() == CASES_FORMAT.docs_reference().strip()
 
 
 def test_the_example_loads_without_problems() -> None:

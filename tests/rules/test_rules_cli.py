@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from geonotice.cli import main
-from geonotice.policy import case_format
-from geonotice.rules.schema import FILE_FIELDS, json_schema
+from geonotice.policy.case_format import CASES_FORMAT
+from geonotice.rules.schema import FILE_FIELDS, RULES_FORMAT
 
 BAD = "version: 1\njurisdictions:\n  russia:\n    regions: [RU, UA-99]\n"
 
@@ -75,7 +75,7 @@ def test_a_bad_format_is_a_usage_error(bad_rules: Path, capsys: pytest.CaptureFi
 def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == json_schema()
+    assert printed == RULES_FORMAT.json_schema()
     assert printed["$schema"].endswith("2020-12/schema")
     assert set(printed["properties"]) == {field.key for field in FILE_FIELDS}
     assert printed["required"] == ["version"]
@@ -87,7 +87,7 @@ def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> No
 def test_schema_cases_prints_the_json_schema_of_a_case_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--cases"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == case_format.json_schema()
+    assert printed == CASES_FORMAT.json_schema()
     assert printed["required"] == ["cases"]
     case = printed["properties"]["cases"]["items"]
     assert case["required"] == ["name", "reader", "url", "expect"]

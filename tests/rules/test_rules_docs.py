@@ -14,7 +14,7 @@ from geonotice.region import region_from_code
 from geonotice.rules import Engine, check_rules, check_sources
 from geonotice.rules import codes as rules_codes
 from geonotice.rules.codes import CATALOGUE
-from geonotice.rules.schema import docs_reference
+from geonotice.rules.schema import RULES_FORMAT
 from geonotice.yamlcheck import Problem, ProblemCode
 from geonotice.yamlcheck import codes as yaml_codes
 from geonotice.yamlcheck.reference import MARKER, is_described
@@ -26,7 +26,7 @@ NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 def test_the_reference_section_is_generated_from_the_schema() -> None:
     # Regenerate with: scripts/reference-docs
-    assert DOC.split(MARKER, 1)[1].strip() == docs_reference().strip()
+    assert DOC.split(MARKER, 1)[1].strip() == RULES_FORMAT.docs_reference().strip()
 
 
 def test_the_complete_example_is_valid_and_decides_as_described() -> None:

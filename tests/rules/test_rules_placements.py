@@ -11,7 +11,7 @@ from rules_harness import run_check
 
 from geonotice.policy.cases import load_cases
 from geonotice.rules.model import Placement, PlacementKind, Position
-from geonotice.rules.schema import json_schema
+from geonotice.rules.schema import RULES_FORMAT
 from geonotice.rules.selectors import Compound, SelectorError, parse_selector
 from yamlcheck.schema_subset import as_editors_see, errors
 
@@ -120,7 +120,7 @@ def test_selectors_read_quotes_spaces_and_unicode() -> None:
     ],
 )
 def test_the_schema_editors_get_knows_the_placements(written: str, valid: bool) -> None:
-    found = errors(json_schema(), as_editors_see(notice(written)))
+    found = errors(RULES_FORMAT.json_schema(), as_editors_see(notice(written)))
     assert (found == []) is valid, found
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geonotice.policy import case_codes, case_format
+from geonotice.policy import case_codes
+from geonotice.policy.case_format import CASES_FORMAT
 from geonotice.rules import codes as rules_codes
-from geonotice.rules import schema as rules_format
+from geonotice.rules.schema import RULES_FORMAT
 from geonotice.yamlcheck import codes as yaml_codes
 
 from .schema_subset import as_editors_see, errors
@@ -21,12 +22,12 @@ CASES = sorted((ROOT / "rules" / "policy").glob("*.policy.yaml"))
 
 @pytest.mark.parametrize("path", RULES, ids=lambda path: path.name)
 def test_the_shipped_rules_fit_the_rules_schema(path: Path) -> None:
-    assert errors(rules_format.json_schema(), as_editors_see(path.read_text())) == []
+    assert errors(RULES_FORMAT.json_schema(), as_editors_see(path.read_text())) == []
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda path: path.name)
 def test_the_shipped_cases_fit_the_case_schema(path: Path) -> None:
-    assert errors(case_format.json_schema(), as_editors_see(path.read_text())) == []
+    assert errors(CASES_FORMAT.json_schema(), as_editors_see(path.read_text())) == []
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_the_shipped_cases_fit_the_case_schema(path: Path) -> None:
     ids=str,
 )
 def test_the_rules_schema_refuses_failing_examples_and_accepts_passing_ones(code: object) -> None:
-    schema = rules_format.json_schema()
+    schema = RULES_FORMAT.json_schema()
     assert errors(schema, as_editors_see(code.fail))  # type: ignore[attr-defined]
     assert errors(schema, as_editors_see(code.ok)) == []  # type: ignore[attr-defined]
 
@@ -53,6 +54,6 @@ def test_the_rules_schema_refuses_failing_examples_and_accepts_passing_ones(code
     "code", [case_codes.INVALID_READER, case_codes.INVALID_URL, case_codes.INVALID_LANGUAGE], ids=str
 )
 def test_the_case_schema_refuses_failing_examples_and_accepts_passing_ones(code: object) -> None:
-    schema = case_format.json_schema()
+    schema = CASES_FORMAT.json_schema()
     assert errors(schema, as_editors_see(code.fail))  # type: ignore[attr-defined]
     assert errors(schema, as_editors_see(code.ok)) == []  # type: ignore[attr-defined]

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from geonotice.cli._common import Findings, format_option
-from geonotice.policy import case_format
+from geonotice.policy.case_format import CASES_FORMAT
 from geonotice.rules import check_rules
-from geonotice.rules import schema as rules_format
+from geonotice.rules.schema import RULES_FORMAT
 from geonotice.yamlcheck.problems import FORMATS, format_problems, has_errors, summary
 
 
@@ -35,4 +35,4 @@ def check(rules: Path, fmt: str, strict: bool) -> None:
 @click.option("--cases", is_flag=True, help="Describe a policy-case file (*.policy.yaml) instead.")
 def schema(cases: bool) -> None:
     """Print the JSON Schema of a rules file, for editors (VS Code YAML: yaml.schemas)."""
-    click.echo((case_format if cases else rules_format).json_schema_text(), nl=False)
+    click.echo((CASES_FORMAT if cases else RULES_FORMAT).json_schema_text(), nl=False)

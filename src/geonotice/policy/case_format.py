@@ -2,15 +2,13 @@
 expectations, each naming the kind of its value (``case_values.py``, ``case_readers.py``).
 
 The tables are walked by the same ``Walker`` as the rules (``cases.py`` builds ``PolicyFile``
-values from the walked sections); ``json_schema()`` and ``docs_reference()`` render them for
+values from the walked sections); ``CASES_FORMAT`` renders them for
 editors and for ``docs/policy-tests.md``. A new key is a ``Field`` row here, read in ``cases.py``;
 a new kind of value is a ``ValueType`` in ``case_values.py``; a new problem is a code in
 ``case_codes.py``.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from geonotice.policy import case_codes
 from geonotice.policy.case_readers import CDN_FIELDS, READER, READER_FIELDS
@@ -27,9 +25,9 @@ from geonotice.policy.case_values import (
     plain_text,
 )
 from geonotice.rules.values import BOOLEAN
-from geonotice.yamlcheck.fields import Field, document_schema, schema_text
+from geonotice.yamlcheck.fields import Field
+from geonotice.yamlcheck.fileformat import FileFormat
 from geonotice.yamlcheck.loader import MarkedMapping
-from geonotice.yamlcheck.reference import render
 from geonotice.yamlcheck.values import items, section
 
 # -- the tables -------------------------------------------------------------------------------------------
@@ -145,39 +143,20 @@ FILE_FIELDS = (
 )
 
 
-# Every key of the format, so a syntax error can name the key that lacks its colon.
-KEYS = frozenset(
-    field.key
-    for fields in (FILE_FIELDS, CASE_FIELDS, READER_FIELDS, CDN_FIELDS, EXPECT_FIELDS)
-    for field in fields
+CASES_FORMAT = FileFormat(
+    schema_id="https://geonotice.invalid/schema/policy-cases-v1.json",
+    title="geonotice policy cases",
+    sections=(
+        ("A case file", FILE_FIELDS),
+        ("A case", CASE_FIELDS),
+        ("A reader written as a mapping", READER_FIELDS),
+        ("A reader's `cdn` written as a mapping", CDN_FIELDS),
+        ("`expect`", EXPECT_FIELDS),
+    ),
+    codes=case_codes.CATALOGUE,
+    codes_intro=(
+        "A case file is read like a rules file, so it can also have the YAML and key problems "
+        "listed in [the rules reference](rules.md#problems) (`syntax`, `duplicate-key`, "
+        "`unknown-key`, `missing-key`, `wrong-type`...). These are particular to case files:"
+    ),
 )
-
-
-def json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of one policy-case file, for editors."""
-    return document_schema(
-        "https://geonotice.invalid/schema/policy-cases-v1.json", "geonotice policy cases", FILE_FIELDS
-    )
-
-
-def json_schema_text() -> str:
-    return schema_text(json_schema())
-
-
-def docs_reference() -> str:
-    """The reference of ``docs/policy-tests.md``: keys per section, then the case files' own problems."""
-    return render(
-        (
-            ("A case file", FILE_FIELDS),
-            ("A case", CASE_FIELDS),
-            ("A reader written as a mapping", READER_FIELDS),
-            ("A reader's `cdn` written as a mapping", CDN_FIELDS),
-            ("`expect`", EXPECT_FIELDS),
-        ),
-        case_codes.CATALOGUE,
-        codes_intro=(
-            "A case file is read like a rules file, so it can also have the YAML and key problems "
-            "listed in [the rules reference](rules.md#problems) (`syntax`, `duplicate-key`, "
-            "`unknown-key`, `missing-key`, `wrong-type`...). These are particular to case files:"
-        ),
-    )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geonotice.policy import case_codes
-from geonotice.policy.case_format import FILE_FIELDS, KEYS
+from geonotice.policy.case_format import CASES_FORMAT, FILE_FIELDS
 from geonotice.policy.case_readers import Reader, infer_cdn
 from geonotice.policy.case_values import moment_of, page_of
 from geonotice.rules.files import POLICY_SUFFIX
@@ -135,7 +135,7 @@ def load_case_file(path: str | Path) -> PolicyFile:
 
 def load_cases(content: bytes | str, display: str, *, base: Path | None = None) -> PolicyFile:
     """Load case-file text. ``display`` names it in problems; relative paths in it resolve from ``base``."""
-    root, problems = load_marked(content, display, keys=KEYS)
+    root, problems = load_marked(content, display, keys=CASES_FORMAT.keys)
     if root is None:
         if not problems:
             message = "the file is empty: it should list cases"

@@ -2,9 +2,8 @@
 
 The tables below say which keys each mapping has, which are required, and the kind of each value
 (a ``ValueType`` from ``values.py``). The walker checks files against them (``walk.py``);
-``json_schema()`` turns them into a JSON Schema for editors; and ``docs_reference()`` renders
-them, with every problem code of ``codes.py``, as the reference of ``docs/rules.md`` (a test keeps
-the document in step).
+``RULES_FORMAT`` turns them into a JSON Schema for editors and renders them, with every problem
+code of ``codes.py``, as the reference of ``docs/rules.md`` (a test keeps the document in step).
 
 A new key is a new ``Field`` row in its table, read in ``walk.py`` where notices and
 jurisdictions are built; a new kind of value is a ``ValueType`` in ``values.py``.
@@ -12,14 +11,12 @@ jurisdictions are built; a new kind of value is a ``ValueType`` in ``values.py``
 
 from __future__ import annotations
 
-from typing import Any
-
 from geonotice.rules import values
 from geonotice.rules.codes import CATALOGUE
 from geonotice.rules.vocabulary import SLUG_PATTERN
-from geonotice.yamlcheck.fields import Field, document_schema, schema_text
+from geonotice.yamlcheck.fields import Field
+from geonotice.yamlcheck.fileformat import FileFormat
 from geonotice.yamlcheck.loader import MarkedMapping, MarkedScalar
-from geonotice.yamlcheck.reference import render
 from geonotice.yamlcheck.values import INTEGER, items, named, section
 
 _SLUG_NAMES = {"type": "string", "pattern": f"^{SLUG_PATTERN}$"}
@@ -169,34 +166,15 @@ FILE_FIELDS = (
 )
 
 
-# Every key of the format, so a syntax error can name the key that lacks its colon.
-KEYS = frozenset(
-    field.key
-    for fields in (FILE_FIELDS, JURISDICTION_FIELDS, NOTICE_FIELDS, PAGES_FIELDS, READERS_FIELDS)
-    for field in fields
+RULES_FORMAT = FileFormat(
+    schema_id="https://geonotice.invalid/schema/rules-v1.json",
+    title="geonotice rules, version 1",
+    sections=(
+        ("A rules file", FILE_FIELDS),
+        ("A jurisdiction", JURISDICTION_FIELDS),
+        ("A notice", NOTICE_FIELDS),
+        ("A notice's `pages`", PAGES_FIELDS),
+        ("`readers`", READERS_FIELDS),
+    ),
+    codes=CATALOGUE,
 )
-
-
-def json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of one rules file, for editors such as VS Code's YAML extension."""
-    return document_schema(
-        "https://geonotice.invalid/schema/rules-v1.json", "geonotice rules, version 1", FILE_FIELDS
-    )
-
-
-def json_schema_text() -> str:
-    return schema_text(json_schema())
-
-
-def docs_reference() -> str:
-    """The reference of ``docs/rules.md``: keys per section, then problem codes."""
-    return render(
-        (
-            ("A rules file", FILE_FIELDS),
-            ("A jurisdiction", JURISDICTION_FIELDS),
-            ("A notice", NOTICE_FIELDS),
-            ("A notice's `pages`", PAGES_FIELDS),
-            ("`readers`", READERS_FIELDS),
-        ),
-        CATALOGUE,
-    )

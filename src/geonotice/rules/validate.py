@@ -34,7 +34,7 @@ def check_sources(
     """
     checker = Checker(utc(now))
     for path, content in sources:
-        root, problems = load_marked(content, path, keys=schema.KEYS)
+        root, problems = load_marked(content, path, keys=schema.RULES_FORMAT.keys)
         checker.problems.extend(problems)
         if root is not None or not problems:
             checker.check_file(path, root, blank=not _as_bytes(content).strip())
