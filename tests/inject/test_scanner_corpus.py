@@ -12,26 +12,23 @@ import pytest
 
 from geonotice.inject.scanner import PageRewriter
 from geonotice.rules.model import Placement, PlacementKind, Position
+from geonotice.rules.placements import selector_placement
 
 from .test_corpus import FRAGMENT, hard_spots, reference, split
 
 pytestmark = pytest.mark.usefixtures("walk_implementation")
 
 
-def select(selector: str, position: Position) -> Placement:
-    return Placement(PlacementKind.SELECTOR, selector, position)
-
-
 PLACEMENTS = [
     Placement(PlacementKind.END_OF_ARTICLE),
     Placement(PlacementKind.AFTER_HEADLINE),
-    select("article h1", Position.AFTER),
-    select("p.byline", Position.BEFORE),
-    select("article p.byline", Position.AFTER),
-    select("#article-body", Position.PREPEND),
-    select("#article-body", Position.APPEND),
-    select("article [data-section]", Position.BEFORE),
-    select("footer", Position.BEFORE),
+    selector_placement("article h1", Position.AFTER),
+    selector_placement("p.byline", Position.BEFORE),
+    selector_placement("article p.byline", Position.AFTER),
+    selector_placement("#article-body", Position.PREPEND),
+    selector_placement("#article-body", Position.APPEND),
+    selector_placement("article [data-section]", Position.BEFORE),
+    selector_placement("footer", Position.BEFORE),
 ]
 CASES = [
     pytest.param(name, placement, id=f"{name}-{placement.describe()}")

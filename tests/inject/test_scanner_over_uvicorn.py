@@ -21,15 +21,12 @@ from geonotice import GeoNoticeMiddleware
 from geonotice.demo.site import create_site
 from geonotice.locate import PRESETS
 from geonotice.rules.model import Jurisdiction, Notice, PageMatch, Placement, PlacementKind, Position, Ruleset
+from geonotice.rules.placements import selector_placement
 
 from . import templates
 from .reference import points
 
 Serve = Callable[..., AbstractContextManager[str]]
-
-
-def select(selector: str, position: Position) -> Placement:
-    return Placement(PlacementKind.SELECTOR, selector, position)
 
 
 PLACEMENTS = [
@@ -38,12 +35,12 @@ PLACEMENTS = [
     Placement(PlacementKind.ARTICLE_START),
     Placement(PlacementKind.END_OF_ARTICLE),
     Placement(PlacementKind.AFTER_HEADLINE),
-    select("article h1", Position.AFTER),
-    select("p.byline", Position.AFTER),
-    select("div.author-box", Position.BEFORE),
-    select("article .author-box", Position.APPEND),
-    select("[itemprop=articleBody]", Position.PREPEND),
-    select("main", Position.AFTER),
+    selector_placement("article h1", Position.AFTER),
+    selector_placement("p.byline", Position.AFTER),
+    selector_placement("div.author-box", Position.BEFORE),
+    selector_placement("article .author-box", Position.APPEND),
+    selector_placement("[itemprop=articleBody]", Position.PREPEND),
+    selector_placement("main", Position.AFTER),
 ]
 NOTICES = tuple(
     Notice(

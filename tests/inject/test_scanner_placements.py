@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from geonotice.inject.scanner import PageRewriter
-from geonotice.rules.model import Placement, PlacementKind, Position
+from geonotice.rules.model import Placement, PlacementKind
+from geonotice.rules.placements import selector_placement
 
 from .test_scanner import FRAGMENT, at, rewrite
 
@@ -18,10 +19,6 @@ ARTICLE = Placement(PlacementKind.ARTICLE_START)
 BODY_START = Placement(PlacementKind.BODY_START)
 BODY_END = Placement(PlacementKind.BODY_END)
 SLOT = Placement(PlacementKind.ELEMENT, "slot")
-
-
-def select(selector: str, position: str) -> Placement:
-    return Placement(PlacementKind.SELECTOR, selector, Position(position))
 
 
 CHUNKINGS = [None, 1, 2, 5, 64]
@@ -114,7 +111,7 @@ def test_a_page_without_a_headline_gets_the_notice_at_the_end_of_the_body() -> N
 def test_a_selector_places_relative_to_the_first_element_it_matches(
     selector: str, position: str, doc: bytes
 ) -> None:
-    check(doc, select(selector, position))
+    check(doc, selector_placement(selector, position))
 
 
 @pytest.mark.parametrize(
@@ -132,7 +129,7 @@ def test_a_selector_places_relative_to_the_first_element_it_matches(
     ],
 )
 def test_selectors_never_match_inside_comments_raw_text_attributes_or_templates(doc: bytes) -> None:
-    check(doc, select("p.byline", "after"))
+    check(doc, selector_placement("p.byline", "after"))
 
 
 @pytest.mark.parametrize(
@@ -164,7 +161,7 @@ def test_a_page_that_ends_inside_a_template_reports_the_notice_unplaced() -> Non
 
 
 def test_an_element_whose_end_is_far_away_holds_nothing_back() -> None:
-    rewriter = PageRewriter([select("article", "append")], lambda p, lang: FRAGMENT)
+    rewriter = PageRewriter([selector_placement("article", "append")], lambda p, lang: FRAGMENT)
     sent = rewriter.feed(b"<article class=story><p>")
     assert sent == b"<article class=story><p>"
     for _ in range(100):
@@ -174,7 +171,7 @@ def test_an_element_whose_end_is_far_away_holds_nothing_back() -> None:
 
 
 def test_before_holds_only_the_start_tag_it_is_reading() -> None:
-    rewriter = PageRewriter([select("p.byline", "before")], lambda p, lang: FRAGMENT)
+    rewriter = PageRewriter([selector_placement("p.byline", "before")], lambda p, lang: FRAGMENT)
     assert rewriter.feed(b"<article><p>x</p><p class=by") == b"<article><p>x</p>"
     assert rewriter.feed(b"line>By A</p>") == FRAGMENT + b"<p class=byline>By A</p>"
 
@@ -188,12 +185,12 @@ def test_placements_that_share_an_event_land_in_document_order_then_given_order(
         return f"[{label}]".encode()
 
     wanted = [
-        select("article", "after"),
+        selector_placement("article", "after"),
         END_OF_ARTICLE,
-        select("article", "append"),
+        selector_placement("article", "append"),
         HEADLINE,
-        select("h1", "append"),
-        select("h1", "before"),
+        selector_placement("h1", "append"),
+        selector_placement("h1", "before"),
     ]
     rewriter = PageRewriter(wanted, render)
     out = rewriter.feed(b"<article><h1>T</h1><p>x</p></article>") + rewriter.close()
@@ -205,14 +202,14 @@ def test_placements_that_share_an_event_land_in_document_order_then_given_order(
 
 def test_after_a_selector_whose_element_ends_after_the_body_falls_back_to_the_body_end() -> None:
     doc = b"<body><div class=x><p>x</p>|</body></div>"
-    out, rewriter = rewrite(doc.replace(b"|", b""), [select(".x", "after")], 2)
+    out, rewriter = rewrite(doc.replace(b"|", b""), [selector_placement(".x", "after")], 2)
     assert out == at(doc, b"|")
-    assert rewriter.fallbacks == [select(".x", "after")]
+    assert rewriter.fallbacks == [selector_placement(".x", "after")]
 
 
 def test_landings_say_what_decided_each_placement_in_page_offsets() -> None:
     page = b'<html><body><article><h1 class="t">T</h1><p class=byline>By A</p></article></body></html>'
-    placements = [HEADLINE, select("p.byline", "after"), select(".missing", "before")]
+    placements = [HEADLINE, selector_placement("p.byline", "after"), selector_placement(".missing", "before")]
     rewriter = PageRewriter(placements, lambda p, lang: FRAGMENT)
     for i in range(0, len(page), 3):
         rewriter.feed(page[i : i + 3])
@@ -220,16 +217,16 @@ def test_landings_say_what_decided_each_placement_in_page_offsets() -> None:
     found = {landing.placement: landing for landing in rewriter.landings}
     assert found[HEADLINE].offset == page.index(b"</h1>") + 5
     assert found[HEADLINE].matched == b"</h1>"
-    byline = found[select("p.byline", "after")]
+    byline = found[selector_placement("p.byline", "after")]
     assert (byline.offset, byline.matched_at, byline.matched) == (
         page.index(b"</p>") + 4,
         page.index(b"<p class=byline>"),
         b"<p class=byline>",
     )
-    missing = found[select(".missing", "before")]
+    missing = found[selector_placement(".missing", "before")]
     assert missing.fallback and missing.offset == page.index(b"</body>") and missing.matched == b"</body>"
 
 
 def test_an_invalid_selector_built_in_code_is_refused() -> None:
     with pytest.raises(ValueError, match="not supported"):
-        PageRewriter([select("article > p", "after")], lambda p, lang: b"")
+        PageRewriter([selector_placement("article > p", "after")], lambda p, lang: b"")
