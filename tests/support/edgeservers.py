@@ -114,11 +114,20 @@ class Nginx:
         os.kill(self.process.pid, signal.SIGHUP)
 
 
-def nginx_config(directory: Path, *, port: int, http: str, location: str, origin: str) -> str:
+def nginx_config(
+    directory: Path,
+    *,
+    port: int,
+    http: str,
+    location: str,
+    origin: str,
+    geoip2: bool = True,
+    cache: bool = True,
+) -> str:
     """A whole nginx.conf, every path inside ``directory``: ``http`` goes in the http block and
-    ``location`` in the one location, which proxies to ``origin`` (``127.0.0.1:PORT``) through a
-    cache that keeps responses for up to an hour."""
-    module = nginx_module_path()
+    ``location`` in the one location, which proxies to ``origin`` (``127.0.0.1:PORT``) over kept-alive
+    connections, through a cache that keeps responses for up to an hour. ``geoip2=False`` leaves the
+    geoip2 module out and ``cache=False`` the cache, for nginx alone in front of an app."""
     user = ""
     if os.geteuid() == 0:  # workers would otherwise switch to nobody, who cannot read our files
         user = f"user {pwd.getpwuid(0).pw_name};"
@@ -126,7 +135,18 @@ def nginx_config(directory: Path, *, port: int, http: str, location: str, origin
         f"    {kind}_temp_path {directory}/temp/{kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return f"""load_module {module};
+    module = f"load_module {nginx_module_path()};" if geoip2 else ""
+    cache_path, cache_use = "", ""
+    if cache:
+        cache_path = (
+            f"    proxy_cache_path {directory}/cache levels=1:2 keys_zone=geonotice:10m max_size=256m"
+            " inactive=1h use_temp_path=off;"
+        )
+        cache_use = (
+            "            proxy_cache geonotice;\n"
+            "            add_header X-Cache $upstream_cache_status always;"
+        )
+    return f"""{module}
 {user}
 worker_processes 1;
 pid {directory}/nginx.pid;
@@ -135,8 +155,7 @@ events {{ worker_connections 512; }}
 http {{
     access_log off;
 {temp}
-    proxy_cache_path {directory}/cache levels=1:2 keys_zone=geonotice:10m max_size=256m inactive=1h
-                     use_temp_path=off;
+{cache_path}
     upstream origin {{ server {origin}; keepalive 16; }}
 {http}
     server {{
@@ -145,8 +164,7 @@ http {{
             proxy_pass http://origin;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_cache geonotice;
-            add_header X-Cache $upstream_cache_status always;
+{cache_use}
 {location}
         }}
     }}
@@ -155,7 +173,9 @@ http {{
 
 
 @contextlib.contextmanager
-def running_nginx(directory: Path, *, http: str, location: str, origin: str) -> Iterator[Nginx]:
+def running_nginx(
+    directory: Path, *, http: str, location: str, origin: str, geoip2: bool = True, cache: bool = True
+) -> Iterator[Nginx]:
     """nginx with ``nginx_config(...)``, serving on a free loopback port until the block ends.
 
     Raises:
@@ -167,7 +187,11 @@ def running_nginx(directory: Path, *, http: str, location: str, origin: str) -> 
     for _attempt in range(3):
         port = _free_port()
         conf = directory / "nginx.conf"
-        conf.write_text(nginx_config(directory, port=port, http=http, location=location, origin=origin))
+        conf.write_text(
+            nginx_config(
+                directory, port=port, http=http, location=location, origin=origin, geoip2=geoip2, cache=cache
+            )
+        )
         command = [NGINX, "-p", f"{directory}/", "-c", str(conf), "-e", "stderr", "-g", "daemon off;"]
         with _process(command, directory / "nginx.log") as process:
             deadline = time.monotonic() + START_TIMEOUT
