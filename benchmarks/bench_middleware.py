@@ -7,7 +7,13 @@
             does bytes.replace: what a first attempt looks like
 
 both in-process through the ASGI interface and over a real uvicorn server (one worker) loaded by
-wrk on loopback. Variants are measured in interleaved rounds, side by side, and reported as medians
+wrk on loopback. Over uvicorn there is one more:
+
+  nginx-sub-filter  the bare app behind a real nginx (one worker) whose sub_filter writes the
+                    same notice after the same <article ...> start tag, for every reader: it
+                    looks nobody up, so it is an upper bound for a proxy that substitutes
+
+ Variants are measured in interleaved rounds, side by side, and reported as medians
 and ratios to bare, because a shared machine's speed drifts from minute to minute.
 
 Readers come from pools of 10,000 distinct addresses spread over a generated database, so the
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gzip
 import os
 import re
@@ -31,9 +38,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import geoip2.database
+import httpx
 from starlette.applications import Starlette
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -47,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _pages import article_page  # noqa: E402
 
 from geonotice import GeoNoticeMiddleware  # noqa: E402
+from support.edgeservers import NGINX, running_nginx  # noqa: E402
 from support.geodb import city_record, write_database  # noqa: E402
 from support.polling import wait_until  # noqa: E402
 
@@ -55,6 +66,7 @@ RULES = ROOT / "rules"
 PATH = "/a/court-watch/1187.html"
 POOL_SIZE = 10_000
 VARIANTS = ("bare", "silent", "notice", "naive")
+SUB_FILTER = "nginx-sub-filter"  # over uvicorn only: nginx in front of the bare app
 
 
 # -- the world: a database with many networks, and pools of readers in it ---------------------
@@ -184,6 +196,79 @@ def in_process(db: Path, pools: dict[str, list[str]], page: bytes, *, single: bo
         print(f"  {name:<12} {median:>10.1f} {median - bare:>10.1f} {bare / median:>14.3f}")
 
 
+# -- nginx + sub_filter ------------------------------------------------------------------------
+
+SUB_FILTER_LOCATION = """
+            # sub_filter sees the bytes as they arrive: the app must not compress them.
+            proxy_set_header Accept-Encoding "";
+            # sub_filter_types: text/html, always included (naming it draws a warning)
+            sub_filter_once on;
+            sub_filter {match} {replacement};
+"""
+
+
+def sub_filter_missing() -> str | None:
+    """Why nginx with its sub module cannot run here, or ``None`` when it can."""
+    if not os.access(NGINX, os.X_OK):
+        return "nginx is not installed (Debian: apt-get install nginx)"
+    built = subprocess.run([NGINX, "-V"], capture_output=True, text=True, timeout=10, check=False)
+    if "--with-http_sub_module" not in built.stderr:
+        return "nginx was built without --with-http_sub_module"
+    return None
+
+
+def noticed_page(db: Path, page: bytes, ip: str) -> bytes:
+    """The page geonotice serves the reader at ``ip`` (in process)."""
+    app = GeoNoticeMiddleware(bare_app(page), rules=RULES, geoip_db=db)
+
+    async def fetch() -> bytes:
+        transport = httpx.ASGITransport(app=app, client=(ip, 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://news.example") as client:
+            return (await client.get(PATH)).raise_for_status().content
+
+    try:
+        return asyncio.run(fetch())
+    finally:
+        app.close()
+
+
+def notice_substitution(page: bytes, noticed: bytes) -> tuple[bytes, bytes]:
+    """What sub_filter must find in ``page`` and what to put in its place to serve ``noticed``:
+    the whole ``<article ...>`` start tag geonotice wrote after, then that tag and the notice.
+
+    sub_filter matches a fixed string, so a generic ``<article`` would do only where the first
+    such string is the article's tag; the whole tag places the notice where geonotice does.
+
+    Raises:
+        RuntimeError: ``noticed`` is not ``page`` with one insertion right after a start tag of
+            ``<article``.
+    """
+    differs = next((i for i, (a, b) in enumerate(zip(page, noticed, strict=False)) if a != b), len(page))
+    start = noticed.rfind(b"<article", 0, differs)
+    end = page.find(b">", start) + 1
+    notice = noticed[end : end + len(noticed) - len(page)]
+    if start < 0 or not 0 < end <= differs or noticed != page[:end] + notice + page[end:]:
+        raise RuntimeError("geonotice's page is not the bare page with a notice after <article ...>")
+    return page[start:end], page[start:end] + notice
+
+
+def nginx_string(value: bytes) -> str:
+    """``value`` as one single-quoted nginx argument.
+
+    Raises:
+        ValueError: it holds ``$``, which sub_filter would read as a variable and nginx cannot escape.
+    """
+    text = value.decode()
+    if "$" in text:
+        raise ValueError(f"sub_filter cannot write a literal $: {text!r}")
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def sub_filter_location(match: bytes, replacement: bytes) -> str:
+    """The location lines that make nginx replace ``match`` once with ``replacement``."""
+    return SUB_FILTER_LOCATION.format(match=nginx_string(match), replacement=nginx_string(replacement))
+
+
 # -- over uvicorn ------------------------------------------------------------------------------
 
 WRK_SCRIPT = """
@@ -244,6 +329,40 @@ def wrk_run(port: int, script: Path, seconds: int) -> tuple[float, float, float]
     return rps, latency("50"), latency("99")
 
 
+@contextlib.contextmanager
+def uvicorn_server(variant: str, db: Path, page: str) -> Iterator[int]:
+    """``variant`` served by uvicorn in a process of its own; yields its port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", variant, "--db", str(db), "--port", str(port), "--page", page]
+    )
+    try:
+        _wait_for(port)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def nginx_sub_filter(db: Path, page: str, directory: Path, location: str, expected: bytes) -> Iterator[int]:
+    """The bare app behind nginx with ``location``; yields nginx's port once it serves ``expected``.
+
+    Raises:
+        RuntimeError: nginx did not start, or served another page.
+    """
+    with (
+        uvicorn_server("bare", db, page) as origin,
+        running_nginx(
+            directory, http="", location=location, origin=f"127.0.0.1:{origin}", geoip2=False, cache=False
+        ) as nginx,
+    ):
+        with urllib.request.urlopen(nginx.url + PATH, timeout=10) as response:
+            if response.read() != expected:
+                raise RuntimeError("nginx's sub_filter did not serve the page geonotice serves")
+        yield int(nginx.url.rsplit(":", 1)[1])
+
+
 def over_uvicorn(
     db: Path, pools: dict[str, list[str]], workdir: Path, *, single: bool, rounds: int, page: str
 ) -> None:
@@ -257,31 +376,38 @@ def over_uvicorn(
         script = workdir / f"pool-{name}.lua"
         script.write_text(WRK_SCRIPT % pool_file)
         scripts[name] = script
-    reader = {"bare": "RU", "silent": "DE", "notice": "RU", "naive": "RU"}
-    results: dict[str, list[tuple[float, float, float]]] = {v: [] for v in VARIANTS}
+    reader = {"bare": "RU", "silent": "DE", "notice": "RU", "naive": "RU", SUB_FILTER: "RU"}
+    variants = VARIANTS
+    missing = sub_filter_missing()
+    if missing is None:
+        variants += (SUB_FILTER,)
+        bare = page_named(page)
+        noticed = noticed_page(db, bare, pools["RU"][0])
+        location = sub_filter_location(*notice_substitution(bare, noticed))
+        (workdir / "nginx").mkdir()
+    else:
+        print(f"\n{SUB_FILTER}: skipped, {missing}")
+    results: dict[str, list[tuple[float, float, float]]] = {v: [] for v in variants}
     for _ in range(rounds):
-        for variant in VARIANTS:
-            port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, __file__, "--serve", variant, "--db", str(db), "--port", str(port)]
-                + ["--page", page]
-            )
-            try:
-                _wait_for(port)
+        for variant in variants:
+            with contextlib.ExitStack() as stack:
+                if variant == SUB_FILTER:
+                    port = stack.enter_context(
+                        nginx_sub_filter(db, page, workdir / "nginx", location, noticed)
+                    )
+                else:
+                    port = stack.enter_context(uvicorn_server(variant, db, page))
                 wrk_run(port, scripts[reader[variant]], 1)  # warm-up
                 results[variant].append(wrk_run(port, scripts[reader[variant]], 4))
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
     readers = "one address" if single else "pool"
     print(f"\nOver uvicorn (1 worker), wrk -t1 -c16 ({readers}), medians of {rounds} rounds:")
-    print(f"  {'variant':<8} {'req/s':>9} {'p50 µs':>8} {'p99 µs':>8} {'ratio to bare':>14}")
+    print(f"  {'variant':<16} {'req/s':>9} {'p50 µs':>8} {'p99 µs':>8} {'ratio to bare':>14}")
     bare_rps = statistics.median(r[0] for r in results["bare"])
     for variant, runs in results.items():
         rps = statistics.median(r[0] for r in runs)
         p50 = statistics.median(r[1] for r in runs)
         p99 = statistics.median(r[2] for r in runs)
-        print(f"  {variant:<8} {rps:>9.0f} {p50:>8.0f} {p99:>8.0f} {rps / bare_rps:>14.3f}")
+        print(f"  {variant:<16} {rps:>9.0f} {p50:>8.0f} {p99:>8.0f} {rps / bare_rps:>14.3f}")
 
 
 def _wait_for(port: int) -> None:
