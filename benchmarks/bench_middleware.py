@@ -301,7 +301,9 @@ def serve(variant: str, db: Path, port: int, page: str) -> None:
     import uvicorn
 
     app = make_app(variant, db, page_named(page), trusted=("127.0.0.1",))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    # geonotice reads X-Forwarded-For itself; uvicorn's own proxy handling would rewrite the
+    # client first (and geonotice would warn), as docs/deployment.md says to turn it off.
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, proxy_headers=False)
 
 
 def wrk_run(port: int, script: Path, seconds: int) -> tuple[float, float, float]:
