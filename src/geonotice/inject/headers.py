@@ -61,6 +61,7 @@ _VARIANT_REQUEST = frozenset({*_CONDITIONAL_RANGE, b"if-modified-since", b"if-no
 # Headers that describe the original body and would lie about the changed one.
 _STALE_ON_CHANGE = (b"last-modified", b"content-md5", b"digest", b"content-digest", b"repr-digest")
 _SHARED_CACHE = frozenset({"public", "s-maxage", "private"})
+_REMOVED_ON_CHANGE: dict[bytes, bytes | None] = dict.fromkeys(_STALE_ON_CHANGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +289,7 @@ def mark_changed_raw(
     # One pass over the raw list instead of a dozen MutableHeaders lookups (each a scan with
     # str.lower and str.encode): this runs on every response that gets a notice. Replaced
     # headers keep their place, as MutableHeaders.__setitem__ would keep it.
-    replacements: dict[bytes, bytes | None] = {name: None for name in _STALE_ON_CHANGE}
+    replacements = _REMOVED_ON_CHANGE.copy()
     replacements[b"content-length"] = None if content_length is None else b"%d" % content_length
     replacements[b"legal-notices"] = ", ".join(notice_ids).encode("latin-1")
     out: RawHeaders = []
