@@ -236,23 +236,23 @@ def add_cache_policy(raw: RawHeaders, policy: CachePolicy) -> None:
 def _add_vary(raw: RawHeaders, name: bytes) -> None:
     """Adds ``name`` to ``Vary``, joining every ``Vary`` line into the first (as one value)."""
     values = [v for k, v in raw if k == b"vary"]
-    _set(raw, b"vary", b", ".join([*values, name]) if values else name)
+    if not values:  # the common case: a line of its own at the end, as _set would add it
+        raw.append((b"vary", name))
+        return
+    _set(raw, b"vary", b", ".join([*values, name]))
 
 
 def _set(raw: RawHeaders, key: bytes, value: bytes) -> None:
     """``MutableHeaders.__setitem__`` for a lowercase name: replaces the first line, drops the rest."""
-    found = False
-    out: RawHeaders = []
-    for item in raw:
-        if item[0] == key:
-            if not found:
-                out.append((key, value))
-                found = True
-        else:
-            out.append(item)
-    if not found:
-        out.append((key, value))
-    raw[:] = out
+    index = 0
+    for name, _ in raw:
+        if name == key:
+            break
+        index += 1
+    else:  # the common case: a new line at the end, and the list is not rebuilt
+        raw.append((key, value))
+        return
+    raw[index:] = [(key, value), *[item for item in raw[index + 1 :] if item[0] != key]]
 
 
 def mark_changed(

@@ -69,19 +69,25 @@ def _media_type(headers: Sequence[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
-def _first(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
-    """The first value of a lowercase header name (``MutableHeaders.get`` without its conversions)."""
+def _content_headers(headers: Sequence[tuple[bytes, bytes]]) -> tuple[bytes | None, str | None]:
+    """The first ``Content-Type`` value, and every ``Content-Encoding`` line joined as one value,
+    as HTTP reads a list header (``gzip`` plus ``br`` is ``gzip, br``, not ``gzip``): one pass
+    over the headers of each rewritten response, not one per header."""
+    content_type = None
+    encodings = []
     for key, value in headers:
-        if key == name:
-            return value.decode("latin-1")
-    return None
+        if key == b"content-type":
+            if content_type is None:
+                content_type = value
+        elif key == b"content-encoding":
+            encodings.append(value.decode("latin-1"))
+    return content_type, ", ".join(encodings) if encodings else None
 
 
-def _joined(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
-    """Every line of a lowercase header name, joined as one value, as HTTP reads a list header:
-    ``Content-Encoding: gzip`` plus ``Content-Encoding: br`` is ``gzip, br``, not ``gzip``."""
-    values = [value.decode("latin-1") for key, value in headers if key == name]
-    return ", ".join(values) if len(values) > 1 else values[0] if values else None
+def _media_type_of(content_type: bytes | None) -> str | None:
+    if content_type is None:
+        return None
+    return content_type.split(b";", 1)[0].strip().lower().decode("latin-1")
 
 
 def _covered_as(media_type: str | None) -> str | None:
@@ -272,7 +278,8 @@ class NoticeResponder(_HeldStartResponder):
     async def _decide(self, message: Message) -> None:
         headers = editable_headers(message)
         status = message["status"]
-        media_type = _media_type(headers)
+        content_type, encoding = _content_headers(headers)
+        media_type = _media_type_of(content_type)
         covered_as = _covered_as(media_type)
         notices = self.decision.for_media_type(covered_as) if covered_as else ()
         self.mode = Mode.PASS
@@ -291,7 +298,6 @@ class NoticeResponder(_HeldStartResponder):
             return
         assert media_type is not None
         self.notices = notices
-        encoding = _joined(headers, b"content-encoding")
         if not supported(encoding):
             add_cache_policy(headers, self.cache)
             self.report(
@@ -309,7 +315,8 @@ class NoticeResponder(_HeldStartResponder):
             return
         if media_type in _HTML_TYPES:
             self.held = message
-            charset = content_type_charset(_first(headers, b"content-type"))
+            assert content_type is not None  # it gave the media type
+            charset = content_type_charset(content_type.decode("latin-1"))
             xml = media_type == "application/xhtml+xml"
             body = HtmlBody(notices, self.preferences, encoding, charset=charset, xml=xml)
             self.mode, self.body = Mode.HTML, body
