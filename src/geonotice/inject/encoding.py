@@ -56,6 +56,8 @@ def _normalize(content_encoding: str | None) -> str:
 
 def supported(content_encoding: str | None) -> bool:
     """Whether responses with this ``Content-Encoding`` value can be changed."""
+    if content_encoding is None:  # most pages: asked on every rewritten response
+        return True
     name = _normalize(content_encoding)
     if name == "br":
         return _brotli is not None
@@ -63,6 +65,8 @@ def supported(content_encoding: str | None) -> bool:
 
 
 class _Identity:
+    """Keeps no state: one instance serves every response."""
+
     complete = True
 
     def decode(self, data: bytes) -> bytes:
@@ -168,11 +172,16 @@ class _BrotliEncoder:
         return bytes(self._deflate.finish())
 
 
+_IDENTITY = _Identity()
+
+
 def decoder_for(content_encoding: str | None) -> Decoder | None:
     """A fresh decoder for this ``Content-Encoding``, or ``None`` if it is not supported."""
+    if content_encoding is None:  # most pages: one of these per rewritten response
+        return _IDENTITY
     name = _normalize(content_encoding)
     if name == "identity":
-        return _Identity()
+        return _IDENTITY
     if name in ("gzip", "x-gzip"):
         return _ZlibDecoder(gzip=True)
     if name == "deflate":
@@ -188,9 +197,11 @@ def encoder_for(content_encoding: str | None, decoder: Decoder | None = None) ->
     Given the decoder of the same response, a raw deflate stream is re-encoded raw, so that the
     client that accepted the original accepts the change too.
     """
+    if content_encoding is None:
+        return _IDENTITY
     name = _normalize(content_encoding)
     if name == "identity":
-        return _Identity()
+        return _IDENTITY
     if name in ("gzip", "x-gzip"):
         return _ZlibEncoder(31)
     if name == "deflate":

@@ -41,8 +41,11 @@ from starlette.datastructures import MutableHeaders
 __all__ = [
     "lowercase_names",
     "CachePolicy",
+    "add_cache_policy",
     "apply_cache_policy",
+    "editable_headers",
     "mark_changed",
+    "mark_changed_raw",
     "request_headers_for_variant",
     "request_headers_without_variants",
     "variant_suffix",
@@ -58,6 +61,7 @@ _VARIANT_REQUEST = frozenset({*_CONDITIONAL_RANGE, b"if-modified-since", b"if-no
 # Headers that describe the original body and would lie about the changed one.
 _STALE_ON_CHANGE = (b"last-modified", b"content-md5", b"digest", b"content-digest", b"repr-digest")
 _SHARED_CACHE = frozenset({"public", "s-maxage", "private"})
+_REMOVED_ON_CHANGE: dict[bytes, bytes | None] = dict.fromkeys(_STALE_ON_CHANGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +169,27 @@ def request_headers_without_variants(headers: Sequence[tuple[bytes, bytes]]) -> 
     return out
 
 
+def editable_headers(message: MutableMapping[str, Any]) -> RawHeaders:
+    """The header list of a start message, made the message's own (as ``MutableHeaders(scope=
+    message)`` makes it) with lowercase names (as ``lowercase_names`` makes them), for the edits
+    below to change in place. The app's own list is never changed.
+
+    Raises:
+        KeyError: the message has no ``headers``, as ``MutableHeaders(scope=message)`` raises.
+    """
+    # One copy, here, instead of a MutableHeaders per edited message: this runs on every covered
+    # response, and the edits below only need the list.
+    headers = message["headers"]
+    for name, _ in headers:
+        if not name.islower():
+            raw = [(name.lower(), value) for name, value in headers]
+            break
+    else:
+        raw = list(headers)
+    message["headers"] = raw
+    return raw
+
+
 def lowercase_names(message: MutableMapping[str, Any]) -> None:
     """Lowercases the header names of a start message, in place, when any is not.
 
@@ -181,7 +206,11 @@ def lowercase_names(message: MutableMapping[str, Any]) -> None:
 
 def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
     """Makes a covered response safe for shared caches (for readers with and without notices)."""
-    raw = headers.raw
+    add_cache_policy(headers.raw, policy)
+
+
+def add_cache_policy(raw: RawHeaders, policy: CachePolicy) -> None:
+    """``apply_cache_policy`` on a raw header list (``editable_headers``), edited in place."""
     names = policy._names
     for key, _ in raw:
         if key in names:
@@ -190,12 +219,11 @@ def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
         raw.extend(policy._lines)
         return
     for key, value in policy.headers:
-        _set(headers.raw, key, value)
+        _set(raw, key, value)
     for name in policy.vary:
-        _add_vary(headers.raw, name.encode("latin-1"))
+        _add_vary(raw, name.encode("latin-1"))
     if policy.private:
         # One pass over the raw list: this runs on every covered response.
-        raw = headers.raw
         values = [v for k, v in raw if k == b"cache-control"]
         if not values:  # the common case: nothing to merge
             raw.append((b"cache-control", b"private"))
@@ -208,23 +236,23 @@ def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
 def _add_vary(raw: RawHeaders, name: bytes) -> None:
     """Adds ``name`` to ``Vary``, joining every ``Vary`` line into the first (as one value)."""
     values = [v for k, v in raw if k == b"vary"]
-    _set(raw, b"vary", b", ".join([*values, name]) if values else name)
+    if not values:  # the common case: a line of its own at the end, as _set would add it
+        raw.append((b"vary", name))
+        return
+    _set(raw, b"vary", b", ".join([*values, name]))
 
 
 def _set(raw: RawHeaders, key: bytes, value: bytes) -> None:
     """``MutableHeaders.__setitem__`` for a lowercase name: replaces the first line, drops the rest."""
-    found = False
-    out: RawHeaders = []
-    for item in raw:
-        if item[0] == key:
-            if not found:
-                out.append((key, value))
-                found = True
-        else:
-            out.append(item)
-    if not found:
-        out.append((key, value))
-    raw[:] = out
+    index = 0
+    for name, _ in raw:
+        if name == key:
+            break
+        index += 1
+    else:  # the common case: a new line at the end, and the list is not rebuilt
+        raw.append((key, value))
+        return
+    raw[index:] = [(key, value), *[item for item in raw[index + 1 :] if item[0] != key]]
 
 
 def mark_changed(
@@ -240,15 +268,33 @@ def mark_changed(
     ``content_length`` is the exact new length, or ``None`` to remove the header (streamed body).
     ``languages_vary`` adds ``Vary: Accept-Language`` when the reader's languages chose the text.
     """
+    mark_changed_raw(
+        headers.raw,
+        notice_ids=notice_ids,
+        suffix=suffix,
+        content_length=content_length,
+        languages_vary=languages_vary,
+    )
+
+
+def mark_changed_raw(
+    raw: RawHeaders,
+    *,
+    notice_ids: Sequence[str],
+    suffix: str,
+    content_length: int | None,
+    languages_vary: bool = False,
+) -> None:
+    """``mark_changed`` on a raw header list (``editable_headers``), edited in place."""
     # One pass over the raw list instead of a dozen MutableHeaders lookups (each a scan with
     # str.lower and str.encode): this runs on every response that gets a notice. Replaced
     # headers keep their place, as MutableHeaders.__setitem__ would keep it.
-    replacements: dict[bytes, bytes | None] = {name: None for name in _STALE_ON_CHANGE}
+    replacements = _REMOVED_ON_CHANGE.copy()
     replacements[b"content-length"] = None if content_length is None else b"%d" % content_length
     replacements[b"legal-notices"] = ", ".join(notice_ids).encode("latin-1")
     out: RawHeaders = []
     done: set[bytes] = set()
-    for key, value in headers.raw:
+    for key, value in raw:
         if key == b"etag":
             if key not in done:
                 done.add(key)
@@ -273,7 +319,7 @@ def mark_changed(
             out.append((key, replacements[key]))  # type: ignore[arg-type]
     if languages_vary:
         _add_vary(out, b"Accept-Language")
-    headers.raw[:] = out
+    raw[:] = out
 
 
 def _suffixed(etag: str, suffix: str) -> str | None:

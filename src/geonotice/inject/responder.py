@@ -14,7 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from enum import Enum
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geonotice.inject.bodies import HtmlBody, JsonBody
@@ -22,9 +21,10 @@ from geonotice.inject.charset import content_type_charset
 from geonotice.inject.encoding import supported
 from geonotice.inject.headers import (
     CachePolicy,
-    apply_cache_policy,
-    lowercase_names,
-    mark_changed,
+    RawHeaders,
+    add_cache_policy,
+    editable_headers,
+    mark_changed_raw,
     request_headers_for_variant,
     request_headers_without_variants,
     variant_suffix,
@@ -69,19 +69,25 @@ def _media_type(headers: Sequence[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
-def _first(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
-    """The first value of a lowercase header name (``MutableHeaders.get`` without its conversions)."""
+def _content_headers(headers: Sequence[tuple[bytes, bytes]]) -> tuple[bytes | None, str | None]:
+    """The first ``Content-Type`` value, and every ``Content-Encoding`` line joined as one value,
+    as HTTP reads a list header (``gzip`` plus ``br`` is ``gzip, br``, not ``gzip``): one pass
+    over the headers of each rewritten response, not one per header."""
+    content_type = None
+    encodings = []
     for key, value in headers:
-        if key == name:
-            return value.decode("latin-1")
-    return None
+        if key == b"content-type":
+            if content_type is None:
+                content_type = value
+        elif key == b"content-encoding":
+            encodings.append(value.decode("latin-1"))
+    return content_type, ", ".join(encodings) if encodings else None
 
 
-def _joined(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
-    """Every line of a lowercase header name, joined as one value, as HTTP reads a list header:
-    ``Content-Encoding: gzip`` plus ``Content-Encoding: br`` is ``gzip, br``, not ``gzip``."""
-    values = [value.decode("latin-1") for key, value in headers if key == name]
-    return ", ".join(values) if len(values) > 1 else values[0] if values else None
+def _media_type_of(content_type: bytes | None) -> str | None:
+    if content_type is None:
+        return None
+    return content_type.split(b";", 1)[0].strip().lower().decode("latin-1")
 
 
 def _covered_as(media_type: str | None) -> str | None:
@@ -191,24 +197,25 @@ class CacheHeadersResponder:
         self.cache = cache
         self.media_types = frozenset(media_types)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Plain functions returning the awaitables, here and in the wrapped send: one coroutine
+        # less per request and per message, on the path most readers of a covered page take.
         headers = request_headers_without_variants(scope["headers"])
         if headers is not None:
             scope = {**scope, "headers": headers}
         if not self.cache.vary and not self.cache.private and not self.cache.headers:
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         cache, media_types = self.cache, self.media_types
 
-        async def send_with_cache_headers(message: Message) -> None:
+        def send_with_cache_headers(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start" and message["status"] in _VARIANT_STATUS:
-                lowercase_names(message)
-                media_type = _covered_as(_media_type(message.get("headers", ())))
+                headers = editable_headers(message)
+                media_type = _covered_as(_media_type(headers))
                 if media_type is None or media_type in media_types:
-                    apply_cache_policy(MutableHeaders(scope=message), cache)
-            await send(message)
+                    add_cache_policy(headers, cache)
+            return send(message)
 
-        await self.app(scope, receive, send_with_cache_headers)
+        return self.app(scope, receive, send_with_cache_headers)
 
 
 class NoticeResponder(_HeldStartResponder):
@@ -269,13 +276,12 @@ class NoticeResponder(_HeldStartResponder):
     # -- the decision, on the start message ---------------------------------------------------
 
     async def _decide(self, message: Message) -> None:
-        lowercase_names(message)
+        headers = editable_headers(message)
         status = message["status"]
-        raw = message.get("headers", ())
-        media_type = _media_type(raw)
+        content_type, encoding = _content_headers(headers)
+        media_type = _media_type_of(content_type)
         covered_as = _covered_as(media_type)
         notices = self.decision.for_media_type(covered_as) if covered_as else ()
-        headers = MutableHeaders(scope=message)
         self.mode = Mode.PASS
         if status == 304 and (media_type is None or notices):
             # The app found the reader's copy current: that copy is this variant (the request
@@ -287,14 +293,13 @@ class NoticeResponder(_HeldStartResponder):
             # Other readers may get notices in responses of this type: keep shared caches from
             # handing them this reader's copy.
             if status in _VARIANT_STATUS and (notices or covered_as in self.covered_media_types):
-                apply_cache_policy(headers, self.cache)
+                add_cache_policy(headers, self.cache)
             await self.send(message)
             return
         assert media_type is not None
         self.notices = notices
-        encoding = _joined(raw, b"content-encoding")
         if not supported(encoding):
-            apply_cache_policy(headers, self.cache)
+            add_cache_policy(headers, self.cache)
             self.report(
                 notices,
                 PlacementOutcome.NOT_PLACED,
@@ -310,7 +315,8 @@ class NoticeResponder(_HeldStartResponder):
             return
         if media_type in _HTML_TYPES:
             self.held = message
-            charset = content_type_charset(_first(raw, b"content-type"))
+            assert content_type is not None  # it gave the media type
+            charset = content_type_charset(content_type.decode("latin-1"))
             xml = media_type == "application/xhtml+xml"
             body = HtmlBody(notices, self.preferences, encoding, charset=charset, xml=xml)
             self.mode, self.body = Mode.HTML, body
@@ -318,7 +324,7 @@ class NoticeResponder(_HeldStartResponder):
             self.held = message
             self.mode, self.body = Mode.JSON, JsonBody(encoding)
         else:  # a media type the rules name but nothing can be injected into
-            apply_cache_policy(headers, self.cache)
+            add_cache_policy(headers, self.cache)
             self.report(
                 notices,
                 PlacementOutcome.NOT_PLACED,
@@ -341,7 +347,8 @@ class NoticeResponder(_HeldStartResponder):
     async def release(self) -> None:
         """Sends the held start message unchanged (but cache-safe): the body will not be changed."""
         assert self.held is not None
-        apply_cache_policy(MutableHeaders(scope=self.held), self.cache)
+        # _decide made the held message's header list its own: edited in place.
+        add_cache_policy(self.held["headers"], self.cache)
         self.mode, self.body = Mode.PASS, None
         await super().release()
 
@@ -350,20 +357,20 @@ class NoticeResponder(_HeldStartResponder):
         changed. The caller sends it."""
         message, self.held = self.held, None
         assert message is not None
-        self._variant_headers(MutableHeaders(scope=message), self.notices, content_length)
+        self._variant_headers(message["headers"], self.notices, content_length)
         return message
 
     def _variant_headers(
-        self, headers: MutableHeaders, notices: Sequence[Notice], content_length: int | None
+        self, headers: RawHeaders, notices: Sequence[Notice], content_length: int | None
     ) -> None:
-        mark_changed(
+        mark_changed_raw(
             headers,
             notice_ids=[n.id for n in notices],
             suffix=self.suffix,
             content_length=content_length,
             languages_vary=self.languages_vary,
         )
-        apply_cache_policy(headers, self.cache)
+        add_cache_policy(headers, self.cache)
 
     def report(
         self,

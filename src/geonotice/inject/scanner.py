@@ -249,7 +249,7 @@ class PageRewriter:
         name = event.name
         if self._want_lang and name in (_HTML, _BODY):
             if name == _HTML:
-                lang = _attributes(buf, event).get("lang")
+                lang = _attribute(buf, event, b"lang")
                 self.page_language = (lang.strip() or None) if lang is not None else None
             self._want_lang = False
             self._interest = self._needed()
@@ -337,6 +337,16 @@ class PageRewriter:
     def _needed(self) -> Interest:
         """The events the pending placements need now (and the page language, until ``<body>``)."""
         return _interest(tuple([tracker.needs() for tracker in self._trackers]), self._want_lang)
+
+
+def _attribute(buf: bytes | bytearray, event: Event, wanted: bytes) -> str | None:
+    """One attribute of a start tag as ``_attributes`` gives it (the first of duplicates), without
+    decoding the others: every page's ``<html>`` is read for its ``lang``."""
+    for item in _ATTR_ITEM.finditer(buf, event.inner_start, event.inner_end):
+        if item.group(1).lower() == wanted:
+            raw = item.group(2) or item.group(3) or item.group(4) or b""
+            return html.unescape(bytes(raw).decode("utf-8", "replace"))
+    return None
 
 
 def _attributes(buf: bytes | bytearray, event: Event) -> dict[str, str]:

@@ -229,11 +229,17 @@ def _selector(text: str) -> Selector:
     return parse_selector(text)
 
 
+# Built once: a frozen dataclass costs a call per field to construct, and every page needs one.
 _BY_TAG = {
-    PlacementKind.BODY_START: (Compound(tag="body"), Position.PREPEND),
-    PlacementKind.ARTICLE_START: (Compound(tag="article"), Position.PREPEND),
-    PlacementKind.END_OF_ARTICLE: (Compound(tag="article"), Position.APPEND),
+    PlacementKind.BODY_START: (Selector("body", Compound(tag="body")), Position.PREPEND),
+    PlacementKind.ARTICLE_START: (Selector("article", Compound(tag="article")), Position.PREPEND),
+    PlacementKind.END_OF_ARTICLE: (Selector("article", Compound(tag="article")), Position.APPEND),
 }
+
+
+@functools.lru_cache(maxsize=256)
+def _element_selector(element_id: str) -> Selector:
+    return Selector(f"#{element_id}", Compound(id=element_id))
 
 
 def tracker_for(placement: Placement) -> Tracker:
@@ -244,12 +250,11 @@ def tracker_for(placement: Placement) -> Tracker:
             passed ``check`` never have one).
     """
     kind = placement.kind
-    if kind in _BY_TAG:
-        compound, position = _BY_TAG[kind]
-        return _Element(placement, Selector(compound.tag or "", compound), position)
+    landmark = _BY_TAG.get(kind)
+    if landmark is not None:
+        return _Element(placement, *landmark)
     if kind is PlacementKind.ELEMENT:
-        compound = Compound(id=placement.target or "")
-        return _Element(placement, Selector(f"#{compound.id}", compound), Position.PREPEND)
+        return _Element(placement, _element_selector(placement.target or ""), Position.PREPEND)
     if kind is PlacementKind.SELECTOR:
         if placement.position is None:
             raise ValueError(f"the selector placement {placement.target!r} has no position")
