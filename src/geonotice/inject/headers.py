@@ -36,16 +36,12 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
-
 __all__ = [
     "lowercase_names",
     "CachePolicy",
-    "add_cache_policy",
     "apply_cache_policy",
     "editable_headers",
     "mark_changed",
-    "mark_changed_raw",
     "request_headers_for_variant",
     "request_headers_without_variants",
     "variant_suffix",
@@ -204,13 +200,11 @@ def lowercase_names(message: MutableMapping[str, Any]) -> None:
             return
 
 
-def apply_cache_policy(headers: MutableHeaders, policy: CachePolicy) -> None:
-    """Makes a covered response safe for shared caches (for readers with and without notices)."""
-    add_cache_policy(headers.raw, policy)
+def apply_cache_policy(raw: RawHeaders, policy: CachePolicy) -> None:
+    """Makes a covered response safe for shared caches (for readers with and without notices).
 
-
-def add_cache_policy(raw: RawHeaders, policy: CachePolicy) -> None:
-    """``apply_cache_policy`` on a raw header list (``editable_headers``), edited in place."""
+    ``raw`` is a header list with lowercase names (``editable_headers``), edited in place.
+    """
     names = policy._names
     for key, _ in raw:
         if key in names:
@@ -256,7 +250,7 @@ def _set(raw: RawHeaders, key: bytes, value: bytes) -> None:
 
 
 def mark_changed(
-    headers: MutableHeaders,
+    raw: RawHeaders,
     *,
     notice_ids: Sequence[str],
     suffix: str,
@@ -265,27 +259,10 @@ def mark_changed(
 ) -> None:
     """Edits the headers of a response whose body gets notices (or of its HEAD/304 twin).
 
+    ``raw`` is a header list with lowercase names (``editable_headers``), edited in place.
     ``content_length`` is the exact new length, or ``None`` to remove the header (streamed body).
     ``languages_vary`` adds ``Vary: Accept-Language`` when the reader's languages chose the text.
     """
-    mark_changed_raw(
-        headers.raw,
-        notice_ids=notice_ids,
-        suffix=suffix,
-        content_length=content_length,
-        languages_vary=languages_vary,
-    )
-
-
-def mark_changed_raw(
-    raw: RawHeaders,
-    *,
-    notice_ids: Sequence[str],
-    suffix: str,
-    content_length: int | None,
-    languages_vary: bool = False,
-) -> None:
-    """``mark_changed`` on a raw header list (``editable_headers``), edited in place."""
     # One pass over the raw list instead of a dozen MutableHeaders lookups (each a scan with
     # str.lower and str.encode): this runs on every response that gets a notice. Replaced
     # headers keep their place, as MutableHeaders.__setitem__ would keep it.

@@ -22,9 +22,9 @@ from geonotice.inject.encoding import supported
 from geonotice.inject.headers import (
     CachePolicy,
     RawHeaders,
-    add_cache_policy,
+    apply_cache_policy,
     editable_headers,
-    mark_changed_raw,
+    mark_changed,
     request_headers_for_variant,
     request_headers_without_variants,
     variant_suffix,
@@ -212,7 +212,7 @@ class CacheHeadersResponder:
                 headers = editable_headers(message)
                 media_type = _covered_as(_media_type(headers))
                 if media_type is None or media_type in media_types:
-                    add_cache_policy(headers, cache)
+                    apply_cache_policy(headers, cache)
             return send(message)
 
         return self.app(scope, receive, send_with_cache_headers)
@@ -293,13 +293,13 @@ class NoticeResponder(_HeldStartResponder):
             # Other readers may get notices in responses of this type: keep shared caches from
             # handing them this reader's copy.
             if status in _VARIANT_STATUS and (notices or covered_as in self.covered_media_types):
-                add_cache_policy(headers, self.cache)
+                apply_cache_policy(headers, self.cache)
             await self.send(message)
             return
         assert media_type is not None
         self.notices = notices
         if not supported(encoding):
-            add_cache_policy(headers, self.cache)
+            apply_cache_policy(headers, self.cache)
             self.report(
                 notices,
                 PlacementOutcome.NOT_PLACED,
@@ -324,7 +324,7 @@ class NoticeResponder(_HeldStartResponder):
             self.held = message
             self.mode, self.body = Mode.JSON, JsonBody(encoding)
         else:  # a media type the rules name but nothing can be injected into
-            add_cache_policy(headers, self.cache)
+            apply_cache_policy(headers, self.cache)
             self.report(
                 notices,
                 PlacementOutcome.NOT_PLACED,
@@ -348,7 +348,7 @@ class NoticeResponder(_HeldStartResponder):
         """Sends the held start message unchanged (but cache-safe): the body will not be changed."""
         assert self.held is not None
         # _decide made the held message's header list its own: edited in place.
-        add_cache_policy(self.held["headers"], self.cache)
+        apply_cache_policy(self.held["headers"], self.cache)
         self.mode, self.body = Mode.PASS, None
         await super().release()
 
@@ -363,14 +363,14 @@ class NoticeResponder(_HeldStartResponder):
     def _variant_headers(
         self, headers: RawHeaders, notices: Sequence[Notice], content_length: int | None
     ) -> None:
-        mark_changed_raw(
+        mark_changed(
             headers,
             notice_ids=[n.id for n in notices],
             suffix=self.suffix,
             content_length=content_length,
             languages_vary=self.languages_vary,
         )
-        add_cache_policy(headers, self.cache)
+        apply_cache_policy(headers, self.cache)
 
     def report(
         self,
