@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from starlette.types import ASGIApp
 
 from geonotice import GeoNoticeMiddleware
 from geonotice.region import Region
 from geonotice.rules import Engine, load_rules
 from geonotice.rules.variants import UNDECIDED, VariantTable, variants_of
-from support.edgeorigin import notices_shown
+from support.edgeorigin import NewsOrigin, notices_shown
+from support.edgeservers import missing_edge_software
 from support.polling import wait_until
+from support.serving import serving
 
 #: An article, an article in Russian and an API answer (which only Belarus's notice covers).
 PATHS = ("/a/court-adjourns/1187.html", "/ru/a/sud-otlozhil/1188.html", "/api/articles/1189")
@@ -140,3 +144,31 @@ def origin_middleware(app: ASGIApp, rules: Path, **locating: Any) -> GeoNoticeMi
         reload_interval=0.1,
         **locating,
     )
+
+
+@dataclass(frozen=True)
+class ServedOrigin:
+    """A news origin wrapped in the middleware and served on loopback, with its own rules copy."""
+
+    rules: Path
+    origin: NewsOrigin
+    middleware: GeoNoticeMiddleware
+    url: str
+
+
+@contextmanager
+def served_origin(directory: Path, shipped_rules: Path, **locating: Any) -> Iterator[ServedOrigin]:
+    """The origin an edge goes in front of, serving a copy of ``shipped_rules`` in ``directory``
+    (so a test may change them); fails, not skips, when the edge software is missing."""
+    problem = missing_edge_software()
+    if problem is not None:
+        pytest.fail(problem)
+    rules = directory / "rules"
+    shutil.copytree(shipped_rules, rules)
+    origin = NewsOrigin()
+    middleware = origin_middleware(origin.app, rules, **locating)
+    try:
+        with serving(middleware) as url:
+            yield ServedOrigin(rules, origin, middleware, url)
+    finally:
+        middleware.close()

@@ -10,9 +10,7 @@ docs/caching.md says), no reader may get a copy made under the old rules.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -23,14 +21,12 @@ from geonotice.edge import EdgeOptions, edge_config
 from geonotice.rules import load_rules
 from geonotice.rules.variants import VariantTable, variants_of
 from support.edgeorigin import NewsOrigin, notices_shown
-from support.edgeservers import Nginx, missing_edge_software, running_nginx
+from support.edgeservers import Nginx, running_nginx
 from support.polling import wait_until
 from support.world import Reader, demo_readers, world_readers, write_world_database
 
 from .conftest import RULES
-from .helpers import PATHS, Visit, check_every_reader, check_rules_change, origin_middleware
-
-Serve = Callable[..., AbstractContextManager[str]]
+from .helpers import PATHS, Visit, check_every_reader, check_rules_change, served_origin
 
 LOCATION = """
             proxy_cache_key "$scheme$proxy_host$request_uri $geonotice_variant";
@@ -92,30 +88,17 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def edge(tmp_path: Path, database: Path, serve: Serve) -> Iterator[Edge]:
-    problem = missing_edge_software()
-    if problem is not None:
-        pytest.fail(problem)
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES, rules)
-    origin = NewsOrigin()
-    middleware = origin_middleware(origin.app, rules, geoip_db=database)
-    directory = tmp_path / "nginx"
-    directory.mkdir()
-    (directory / "geonotice.conf").write_text(include(rules, database))
-    http = f"    include {directory}/geonotice.conf;"
-    try:
-        with (
-            serve(middleware) as url,
-            running_nginx(
-                directory, http=http, location=LOCATION, origin=url.removeprefix("http://")
-            ) as nginx,
-        ):
-            found = Edge(nginx, origin, middleware, rules)
+def edge(tmp_path: Path, database: Path) -> Iterator[Edge]:
+    with served_origin(tmp_path, RULES, geoip_db=database) as served:
+        directory = tmp_path / "nginx"
+        directory.mkdir()
+        (directory / "geonotice.conf").write_text(include(served.rules, database))
+        http = f"    include {directory}/geonotice.conf;"
+        origin = served.url.removeprefix("http://")
+        with running_nginx(directory, http=http, location=LOCATION, origin=origin) as nginx:
+            found = Edge(nginx, served.origin, served.middleware, served.rules)
             yield found
             found.client.close()
-    finally:
-        middleware.close()
 
 
 def test_every_reader_gets_their_notices_and_the_cache_holds_one_copy_per_variant_and_url(edge: Edge) -> None:

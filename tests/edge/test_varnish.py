@@ -8,9 +8,7 @@ and no copy made under the old rules after a rules change.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -23,14 +21,13 @@ from geonotice.region import ANONYMOUS, UNKNOWN, Region
 from geonotice.rules import load_rules
 from geonotice.rules.variants import UNDECIDED, VariantTable, variants_of
 from support.edgeorigin import NewsOrigin, notices_shown
-from support.edgeservers import Varnish, missing_edge_software, running_varnish
+from support.edgeservers import Varnish, running_varnish
 from support.polling import wait_until
 from support.world import world_readers
 
 from .conftest import RULES
-from .helpers import PATHS, Visit, check_every_reader, check_rules_change, origin_middleware
+from .helpers import PATHS, Visit, check_every_reader, check_rules_change, served_origin
 
-Serve = Callable[..., AbstractContextManager[str]]
 CLOUDFLARE = PRESETS["cloudflare"]
 
 MAIN = """vcl 4.1;
@@ -100,25 +97,16 @@ class Edge:
 
 
 @pytest.fixture
-def edge(tmp_path: Path, serve: Serve) -> Iterator[Edge]:
-    problem = missing_edge_software()
-    if problem is not None:
-        pytest.fail(problem)
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES, rules)
-    origin = NewsOrigin()
-    middleware = origin_middleware(origin.app, rules, geo_headers="cloudflare")
-    (tmp_path / "geonotice.vcl").write_text(vcl(rules))
-    try:
-        with serve(middleware) as url:
-            main = tmp_path / "main.vcl"
-            main.write_text(MAIN.format(port=url.rsplit(":", 1)[1], include=tmp_path / "geonotice.vcl"))
-            with running_varnish(tmp_path, main) as varnish:
-                found = Edge(varnish, origin, middleware, rules)
-                yield found
-                found.client.close()
-    finally:
-        middleware.close()
+def edge(tmp_path: Path) -> Iterator[Edge]:
+    with served_origin(tmp_path, RULES, geo_headers="cloudflare") as served:
+        (tmp_path / "geonotice.vcl").write_text(vcl(served.rules))
+        main = tmp_path / "main.vcl"
+        port = served.url.rsplit(":", 1)[1]
+        main.write_text(MAIN.format(port=port, include=tmp_path / "geonotice.vcl"))
+        with running_varnish(tmp_path, main) as varnish:
+            found = Edge(varnish, served.origin, served.middleware, served.rules)
+            yield found
+            found.client.close()
 
 
 def test_every_reader_gets_their_notices_and_varnish_keeps_one_object_per_variant_and_url(edge: Edge) -> None:
